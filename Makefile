@@ -1,0 +1,49 @@
+# The two commands: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key
+
+.PHONY: run dev test install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+var/secret-key:
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+## Serve the demo site with gunicorn on http://$(HOST):$(PORT), as in production but on SQLite.
+run: $(VENV)/.installed var/secret-key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(BIN)/gunicorn memri.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+## Django's development server, with DEBUG on and auto-reload.
+dev: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite on a throwaway PostgreSQL, then on SQLite.
+test: $(VENV)/.installed-test
+	scripts/run-tests $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles var

@@ -1,0 +1,1 @@
+"""Settings: `base` reads the environment (development and production); `test` adapts it for the suite."""

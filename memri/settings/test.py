@@ -1,0 +1,11 @@
+"""Settings for the test suite: the environment's settings, made fast and self-contained."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from memri.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

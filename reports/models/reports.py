@@ -1,0 +1,239 @@
+"""Reports, their footnotes and the quotes they carry; and the one policy of who may read them."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from reports.access import is_desk_staff, reader_rank
+from reports.rendering import render_markdown
+
+from .base import Timestamped
+from .entities import Organization, Outlet, Person, Quote
+from .places import Country, Series
+from .subscriptions import Tier
+
+
+def lowest_tier():
+    """New reports are for subscribers of the lowest tier until an editor decides otherwise."""
+    return Tier.objects.order_by("rank").values_list("pk", flat=True).first()
+
+
+class ReportQuerySet(models.QuerySet):
+    """
+    The access policy, stated once.
+
+    - `published()`: reports the public may see at all: released by an editor and due
+      (publication time not in the future). Drafts, scheduled and withdrawn reports are not.
+    - `readable_by(user)`: reports whose full text (body, footnotes, quotes) the user may read:
+      complimentary reports; reports whose required tier ranks at or below the user's active
+      subscriptions; everything for desk staff. Others see the teaser only.
+    - `viewable_by(user)`: reports whose page the user may open: published ones, and every
+      report for desk staff (who preview the rest).
+
+    `Report.is_published()`, `is_readable_by()` and `is_viewable_by()` say the same of one report.
+    """
+
+    def published(self):
+        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def readable_by(self, user):
+        if is_desk_staff(user):
+            return self
+        rank = reader_rank(user)
+        readable = Q(required_tier__isnull=True)
+        if rank is not None:
+            readable |= Q(required_tier__rank__lte=rank)
+        return self.filter(readable)
+
+    def viewable_by(self, user):
+        return self if is_desk_staff(user) else self.published()
+
+
+class Report(Timestamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # What readers see of the status: a published report whose time has not come is scheduled.
+    SCHEDULED = "scheduled"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The report's address. It cannot change once the report has been published.",
+    )
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The number within the series, e.g. 11032 for Special Dispatch No. 11032."
+    )
+    summary = models.TextField(
+        help_text="The public teaser: shown to everyone, in lists, feeds, search results and link previews."
+    )
+    body = models.TextField(
+        help_text="Markdown. Refer to footnotes as [1], [2], …. Mark an Arabic paragraph with "
+        '{: dir="rtl" lang="ar" } on the line after it.'
+    )
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="A published report becomes visible at its publication time; until then it is scheduled.",
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the report goes public. A time in the future schedules it.",
+    )
+    required_tier = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        default=lowest_tier,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name="access",
+        help_text="Empty: complimentary, readable in full by everyone once published. A tier: only "
+        "staff and readers whose active subscription ranks at least this tier read the body, "
+        "footnotes and quotes; everyone else sees the title, summary, tags and linked entities.",
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="authored_reports", limit_choices_to={"is_staff": True}
+    )
+    tags = TaggableManager(blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="reports", verbose_name="countries and regions")
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="reports")
+    people = models.ManyToManyField(Person, blank=True, related_name="reports")
+    outlets = models.ManyToManyField(Outlet, blank=True, related_name="reports")
+    quotes = models.ManyToManyField(Quote, blank=True, through="ReportQuote", related_name="reports")
+    related_reports = models.ManyToManyField("self", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_report", "Can publish, schedule and withdraw reports")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                name="unique_number_in_series",
+                violation_error_message="Another report in this series already has this number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_report_has_publication_time",
+                violation_error_message="A published report needs a publication time.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="report_status_published")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            raise ValidationError({"published_at": "Give the time at which the report goes public."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug_from_title()
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def unique_slug_from_title(self):
+        base = slugify(self.title)[:180] or "report"
+        slug, suffix = base, 2
+        while Report.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
+
+    def get_absolute_url(self):
+        return reverse("report_detail", args=[self.slug])
+
+    @property
+    def reference(self):
+        """How the desk cites the report: 'Special Dispatch No. 11032'."""
+        return f"{self.series} No. {self.number}" if self.number else str(self.series)
+
+    @property
+    def is_complimentary(self):
+        return self.required_tier_id is None
+
+    @property
+    def state(self):
+        """draft, scheduled, published or withdrawn, as of now."""
+        if self.status == self.Status.PUBLISHED and not self.is_published():
+            return self.SCHEDULED
+        return self.status
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_readable_by(self, user):
+        if self.is_complimentary or is_desk_staff(user):
+            return True
+        rank = reader_rank(user)
+        return rank is not None and self.required_tier.rank <= rank
+
+    def is_viewable_by(self, user):
+        return self.is_published() or is_desk_staff(user)
+
+
+class Footnote(models.Model):
+    """A numbered note of a report; the body refers to it as [position]."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="footnotes")
+    position = models.PositiveSmallIntegerField(help_text="The number the body uses: [1], [2], …")
+    text = models.TextField()
+    url = models.URLField("URL", max_length=500, blank=True)
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="footnotes")
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "position"],
+                name="unique_footnote_position",
+                violation_error_message="Two footnotes of this report have the same number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.text[:60]}"
+
+
+class ReportQuote(models.Model):
+    """A quote as carried by one report, in the order the report presents its quotes."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="report_quotes")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="report_quotes")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "position", "pk"]
+        verbose_name = "quote carried"
+        verbose_name_plural = "quotes carried"
+        constraints = [models.UniqueConstraint(fields=["report", "quote"], name="unique_quote_per_report")]
+
+    def __str__(self):
+        return str(self.quote)

@@ -1,0 +1,148 @@
+"""factory_boy factories: each builds the minimum a test needs; tiers come from the data migration."""
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from reports.models import (
+    Footnote,
+    Organization,
+    OrganizationAlias,
+    Outlet,
+    Person,
+    PersonAlias,
+    Quote,
+    Report,
+    ReportQuote,
+    Series,
+    Subscription,
+    Tier,
+)
+
+
+def tier(slug):
+    return Tier.objects.get(slug=slug)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffFactory(UserFactory):
+    """A member of one of the desk's groups (Analysts, Editors, Subscription managers)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def group(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    user = factory.SubFactory(UserFactory)
+    tier = factory.LazyFunction(lambda: tier("jttm"))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Series {n}")
+    slug = factory.Sequence(lambda n: f"series-{n}")
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A published, complimentary report; pass required_tier=tier('jttm') for a gated one."""
+
+    class Meta:
+        model = Report
+
+    title = factory.Sequence(lambda n: f"Militia statement number {n}")
+    series = factory.SubFactory(SeriesFactory)
+    summary = "A public summary of the report."
+    body = "The body of the report.[1]"
+    status = Report.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    required_tier = None
+
+
+class FootnoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Footnote
+
+    report = factory.SubFactory(ReportFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Source number {n}.")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Brigade {n}")
+    slug = factory.Sequence(lambda n: f"brigade-{n}")
+    kind = Organization.Kind.MILITIA
+
+
+class OrganizationAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationAlias
+
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Commander {n}")
+    slug = factory.Sequence(lambda n: f"commander-{n}")
+
+
+class PersonAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonAlias
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+
+    name = factory.Sequence(lambda n: f"Daily {n}")
+    slug = factory.Sequence(lambda n: f"daily-{n}")
+    kind = Outlet.Kind.NEWSPAPER
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    person = factory.SubFactory(PersonFactory)
+    translation = factory.Sequence(lambda n: f"We will answer, says statement {n}.")
+    original_text = "سنرد"
+
+
+class ReportQuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportQuote
+
+    report = factory.SubFactory(ReportFactory)
+    quote = factory.SubFactory(QuoteFactory)
