@@ -9,9 +9,12 @@ editors hold `reports.publish_report`; subscription managers see tiers and subsc
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag
+
+from .names import normalize_name
 
 from .models import (
     Country,
@@ -33,6 +36,12 @@ from .models import (
 )
 
 
+class HttpsLinks:
+    """A link typed without a scheme ("example.com") is taken as https."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["name", "iso_code"]
@@ -47,7 +56,24 @@ class SeriesAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class AliasFormSet(forms.BaseInlineFormSet):
+    """Two spellings that fold to the same name are one alias; say so instead of failing on save."""
+
+    def clean(self):
+        super().clean()
+        seen = {normalize_name(self.instance.name)}
+        for form in self.forms:
+            name = form.cleaned_data.get("name") if form.cleaned_data else None
+            if not name or self._should_delete_form(form):
+                continue
+            folded = normalize_name(name)
+            if folded in seen:
+                form.add_error("name", "This spelling is already recorded (as the name or another alias).")
+            seen.add(folded)
+
+
 class AliasInline(admin.TabularInline):
+    formset = AliasFormSet
     extra = 1
     fields = ["name"]
 
@@ -64,7 +90,7 @@ class OutletAliasInline(AliasInline):
     model = OutletAlias
 
 
-class DesignationInline(admin.TabularInline):
+class DesignationInline(HttpsLinks, admin.TabularInline):
     model = Designation
     extra = 0
 
@@ -108,7 +134,7 @@ class PersonAdmin(NamedEntityAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(NamedEntityAdmin):
+class OutletAdmin(HttpsLinks, NamedEntityAdmin):
     list_display = ["name", "kind", "country", "language", "stance"]
     list_filter = ["kind", "language", "country"]
     autocomplete_fields = ["country"]
@@ -119,7 +145,7 @@ class OutletAdmin(NamedEntityAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["__str__", "said_on", "outlet", "original_language"]
     list_filter = ["original_language", "said_on"]
     search_fields = ["translation", "original_text", "person__name", "organization__name"]
@@ -131,7 +157,7 @@ class QuoteAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("person", "organization", "outlet")
 
 
-class FootnoteInline(admin.TabularInline):
+class FootnoteInline(HttpsLinks, admin.TabularInline):
     model = Footnote
     extra = 1
     fields = ["position", "text", "url", "outlet"]
@@ -237,14 +263,17 @@ class ReportAdmin(admin.ModelAdmin):
         readonly = list(self.audit_fields)
         if not self.has_publish_permission(request):
             readonly += self.editorial_fields
-        if obj is not None and obj.status != Report.Status.DRAFT:
+        if self.slug_is_fixed(obj):
             readonly.append("slug")
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.status != Report.Status.DRAFT:
-            return {}
-        return super().get_prepopulated_fields(request, obj)
+        return {} if self.slug_is_fixed(obj) else super().get_prepopulated_fields(request, obj)
+
+    @staticmethod
+    def slug_is_fixed(obj):
+        # Asked of the stored row: a bound form has already copied the submitted status onto obj.
+        return obj is not None and Report.objects.filter(pk=obj.pk).exclude(status=Report.Status.DRAFT).exists()
 
     def save_model(self, request, obj, form, change):
         if not change:

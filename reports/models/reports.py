@@ -1,6 +1,7 @@
 """Reports, their footnotes and the quotes they carry; and the one policy of who may read them."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -203,7 +204,10 @@ class Footnote(models.Model):
     """A numbered note of a report; the body refers to it as [position]."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="footnotes")
-    position = models.PositiveSmallIntegerField(help_text="The number the body uses: [1], [2], …")
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text="The number the body uses: [1], [2], …",
+    )
     text = models.TextField()
     url = models.URLField("URL", max_length=500, blank=True)
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="footnotes")

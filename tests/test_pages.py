@@ -1,0 +1,62 @@
+"""The public pages of the demo site open, and the report page follows the access policy."""
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reports.models import Organization, Outlet, Person, Report, Series
+from tests.factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+GATED_MARKER = "GATED-BODY-MARKER-7f3a"
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", "--password", "a-demo-password-for-tests", verbosity=0)
+
+
+def test_every_public_page_of_the_demo_opens(client, demo):
+    urls = [reverse("home"), reverse("login")]
+    urls += [obj.get_absolute_url() for obj in Report.objects.published()]
+    for model in (Series, Organization, Person, Outlet):
+        urls += [obj.get_absolute_url() for obj in model.objects.all()]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_draft_answers_404_to_the_public_and_opens_for_the_desk_with_a_banner(client, demo, analyst):
+    draft = Report.objects.get(status=Report.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(analyst)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: this report is draft" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "visitor, reads",
+    [("anonymous", False), ("reader", False), ("jttm_subscriber", False), ("premium_subscriber", True), ("analyst", True)],
+)
+def test_the_report_page_shows_gated_text_only_to_those_who_may_read_it(client, request, premium, visitor, reads):
+    report = ReportFactory(required_tier=premium, summary="Public teaser text.", body=f"Gated {GATED_MARKER}.")
+    if visitor != "anonymous":
+        client.force_login(request.getfixturevalue(visitor))
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Public teaser text." in page
+    assert (GATED_MARKER in page) is reads
+    assert ("This report is for subscribers" in page) is not reads
+
+
+def test_a_page_with_gated_text_is_private_to_shared_caches(client, premium_subscriber, premium):
+    report = ReportFactory(required_tier=premium)
+    client.force_login(premium_subscriber)
+    response = client.get(report.get_absolute_url())
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_an_unknown_report_answers_a_friendly_404(client):
+    response = client.get("/reports/no-such-report/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
