@@ -8,7 +8,7 @@ editors hold `reports.publish_report`; subscription managers see tiers and subsc
 """
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -159,6 +159,10 @@ class QuoteAdmin(HttpsLinks, admin.ModelAdmin):
 
 class FootnoteInline(HttpsLinks, admin.TabularInline):
     model = Footnote
+    formfield_overrides = {
+        **HttpsLinks.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+    }
     extra = 1
     fields = ["position", "text", "url", "outlet"]
     autocomplete_fields = ["outlet"]
@@ -213,22 +217,8 @@ class AccessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReportAdminForm(forms.ModelForm):
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        widget=AutocompleteSelectMultiple(Report._meta.get_field("tags"), admin.site),
-        help_text="Type to find a tag. New tags are added under Taggit › Tags.",
-    )
-
-    class Meta:
-        model = Report
-        fields = "__all__"
-
-
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    form = ReportAdminForm
     list_display = ["title", "reference", "state_label", "published_at", "is_free", "required_tier"]
     list_filter = [StateFilter, AccessFilter, "series", "tags", "published_at"]
     list_select_related = ["series", "required_tier"]
@@ -255,6 +245,21 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.display(description="free to read", boolean=True, ordering="required_tier")
     def is_free(self, report):
         return report.is_complimentary
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 100, "lang": "en"})
+        if db_field.name != "tags":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Tags get the same autocomplete, and "+" to add one, as the other links.
+        widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+        return forms.ModelMultipleChoiceField(
+            queryset=Tag.objects.all(),
+            required=False,
+            widget=RelatedFieldWidgetWrapper(
+                widget, db_field.remote_field, self.admin_site, can_add_related=request.user.has_perm("taggit.add_tag")
+            ),
+        )
 
     def has_publish_permission(self, request):
         return request.user.has_perm("reports.publish_report")

@@ -293,6 +293,7 @@ def test_the_report_form_keeps_and_saves_tags(admin_client):
     new_tag = ReportFactory().tags.create(name="Red Sea")
     page = admin_client.get(change_url(report)).content.decode()
     assert "threats" in page
+    assert 'id="add_id_tags"' in page
     data = report_form(report, tags=[new_tag.pk])
     assert admin_client.post(change_url(report), data).status_code == 302
     assert list(report.tags.names()) == ["Red Sea"]
