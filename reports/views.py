@@ -1,87 +1,185 @@
 """
-Public pages. Every view starts from the access policy on `Report.objects`; none filters by hand.
+Public pages. Every view that shows reports starts from the access policy on `Report.objects`
+(`published()`, `viewable_by()`, `readable_by()`, `is_readable_by()`); none filters by hand.
 """
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from taggit.models import Tag
 
-from .models import Organization, Outlet, Person, Report, Series
+from .forms import AccessRequestForm, ReportFilterForm
+from .models import Organization, Outlet, Person, Quote, Report, Series, Tier
+from .structured_data import news_article
 
-TEASER_RELATIONS = ["series", "required_tier"]
+PROFILE_REPORTS = 20
+PROFILE_QUOTES = 20
 
 
 class HomeView(ListView):
     template_name = "reports/home.html"
     context_object_name = "reports"
+    queryset = Report.objects.published().for_listing()[:12]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(series_list=Series.objects.all(), **kwargs)
+
+
+class ReportListView(ListView):
+    """All published reports, newest first, with the list filters and pagination."""
+
+    context_object_name = "reports"
     paginate_by = 20
 
     def get_queryset(self):
-        return Report.objects.published().select_related(*TEASER_RELATIONS).prefetch_related("tags")
+        self.filters = ReportFilterForm(self.request.GET or None)
+        return self.filters.filter(Report.objects.published().for_listing())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filters=self.filters, **kwargs)
+        if self.filters.ignored:
+            context["ignored_filters"] = self.filters.ignored
+        return context
 
 
 class ReportDetailView(DetailView):
+    """
+    A report: the teaser for everyone who may see it, the full text for those who may read it.
+    Desk staff also open drafts, scheduled and withdrawn reports, marked as a preview.
+    """
+
     context_object_name = "report"
 
     def get_queryset(self):
-        return (
-            Report.objects.viewable_by(self.request.user)
-            .select_related(*TEASER_RELATIONS)
-            .prefetch_related("tags", "organizations", "people", "outlets", "countries")
+        return Report.objects.viewable_by(self.request.user).select_related("series", "required_tier").prefetch_related(
+            "tags", "organizations", "people", "outlets", "countries"
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         report = self.object
-        context["can_read"] = report.is_readable_by(self.request.user)
-        if context["can_read"]:
+        can_read = report.is_readable_by(self.request.user)
+        context = super().get_context_data(
+            can_read=can_read,
+            structured_data=news_article(report, self.request),
+            related=report.related_reports.published().for_listing(),
+            tiers=Tier.objects.all(),
+            **kwargs,
+        )
+        if can_read:
             context["footnotes"] = report.footnotes.select_related("outlet")
-            context["quotes"] = report.quotes.select_related("person", "organization", "outlet").order_by(
-                "report_quotes__position"
+            context["quotes"] = report.report_quotes.select_related(
+                "quote__person", "quote__organization", "quote__outlet"
             )
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        report = self.object
-        if not report.is_published():
+        if not self.object.is_published():
             add_never_cache_headers(response)
-        elif context["can_read"] and not report.is_complimentary:
+        elif context["can_read"] and not self.object.is_complimentary:
             # Gated text: no shared cache may keep this page for someone else.
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
 
 
-class ReportsAboutMixin:
-    """A page about one thing (series, organization, person, outlet) listing the reports on it."""
+class ReportPrintView(ReportDetailView):
+    template_name = "reports/report_print.html"
+
+
+class ProfileView(DetailView):
+    """
+    A page about one thing that reports are filed under (series, tag, organization, person,
+    outlet): the latest reports on it, and for speakers the quotes the visitor may read.
+    """
 
     reports_relation = None
+    filter_name = None
+    quotes_relation = None
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["reports"] = (
-            Report.objects.published()
-            .filter(**{self.reports_relation: self.object})
-            .select_related(*TEASER_RELATIONS)
-            .prefetch_related("tags")[:50]
+        on_this = {self.reports_relation: self.object}
+        reports = Report.objects.published().filter(**on_this)
+        context = super().get_context_data(
+            reports=reports.for_listing()[:PROFILE_REPORTS],
+            report_count=reports.count(),
+            all_reports_url=f"{reverse('report_list')}?{urlencode({self.filter_name: self.object.slug})}",
+            **kwargs,
         )
+        if self.quotes_relation:
+            context["quotes"] = (
+                Quote.objects.readable_by(self.request.user)
+                .filter(**{self.quotes_relation: self.object})
+                .select_related("person", "organization", "outlet")
+                .prefetch_related(Prefetch("reports", queryset=Report.objects.published().only("slug", "title")))
+                [:PROFILE_QUOTES]
+            )
         return context
 
 
-class SeriesDetailView(ReportsAboutMixin, DetailView):
+class SeriesDetailView(ProfileView):
     model = Series
-    reports_relation = "series"
+    reports_relation = filter_name = "series"
 
 
-class OrganizationDetailView(ReportsAboutMixin, DetailView):
+class TagDetailView(ProfileView):
+    model = Tag
+    template_name = "reports/tag_detail.html"
+    reports_relation = "tags"
+    filter_name = "tag"
+
+
+class OrganizationDetailView(ProfileView):
+    queryset = Organization.objects.select_related("parent", "state_sponsor").prefetch_related(
+        "aliases", "countries", "designations", "members", "roles__person"
+    )
     reports_relation = "organizations"
-    queryset = Organization.objects.select_related("parent", "state_sponsor").prefetch_related("aliases")
+    filter_name = quotes_relation = "organization"
 
 
-class PersonDetailView(ReportsAboutMixin, DetailView):
-    reports_relation = "people"
+class PersonDetailView(ProfileView):
     queryset = Person.objects.prefetch_related("aliases", "roles__organization")
+    reports_relation = "people"
+    filter_name = quotes_relation = "person"
 
 
-class OutletDetailView(ReportsAboutMixin, DetailView):
-    reports_relation = "outlets"
+class OutletDetailView(ProfileView):
     queryset = Outlet.objects.select_related("country").prefetch_related("aliases")
+    reports_relation = "outlets"
+    filter_name = quotes_relation = "outlet"
+
+
+class SubscribeView(FormView):
+    """The tiers and what each opens; institutions ask for access through the form."""
+
+    template_name = "reports/subscribe.html"
+    form_class = AccessRequestForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tiers=Tier.objects.all(), **kwargs)
+
+    def form_valid(self, form):
+        form.send()
+        messages.success(self.request, "Thank you: the subscriptions desk will reply to your request by e-mail.")
+        return redirect("subscribe")
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    template_name = "reports/account.html"
+
+    def get_context_data(self, **kwargs):
+        subscriptions = self.request.user.subscriptions.select_related("tier").order_by("-ends_on")
+        active = [subscription for subscription in subscriptions if subscription.is_active()]
+        return super().get_context_data(
+            subscriptions=subscriptions,
+            current=max(active, key=lambda subscription: subscription.tier.rank, default=None),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+

@@ -204,6 +204,14 @@ class OutletAlias(Alias):
         ]
 
 
+class QuoteQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Quotes carried by at least one published report the user may read in full."""
+        from .reports import Report
+
+        return self.filter(reports__in=Report.objects.published().readable_by(user)).distinct()
+
+
 class Quote(Timestamped):
     """
     A statement by a person or an organization, in its original language and in translation.
@@ -222,6 +230,8 @@ class Quote(Timestamped):
     original_language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="ar")
     original_text = models.TextField(blank=True)
     translation = models.TextField("English translation")
+
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-said_on", "pk"]

@@ -53,6 +53,10 @@ class ReportQuerySet(models.QuerySet):
     def viewable_by(self, user):
         return self if is_desk_staff(user) else self.published()
 
+    def for_listing(self):
+        """With what a teaser shows (series, access, tags) fetched up front, in a fixed number of queries."""
+        return self.select_related("series", "required_tier").prefetch_related("tags")
+
 
 class Report(Timestamped):
     class Status(models.TextChoices):

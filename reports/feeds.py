@@ -1,0 +1,89 @@
+"""
+RSS and Atom feeds: site-wide, per series, per tag and per organization.
+
+Feed readers fetch anonymously and feeds may be cached and passed on, so a feed shows each
+report as the public may read it: a complimentary report in full, any other as its title and
+summary (the access policy is asked with an anonymous visitor).
+"""
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from taggit.models import Tag
+
+from .models import Organization, Report, Series
+
+FEED_LENGTH = 30
+PUBLIC = AnonymousUser()
+
+
+class ReportFeed(Feed):
+    """The latest published reports, optionally only those filed under one thing (`scope`)."""
+
+    scope_model = None
+    scope_relation = None
+
+    def __init__(self, atom=False):
+        super().__init__()
+        self.feed_type = Atom1Feed if atom else Rss201rev2Feed
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(self.scope_model, slug=slug) if self.scope_model else None
+
+    def title(self, scope):
+        return f"{settings.SITE_NAME}: {scope}" if scope else f"{settings.SITE_NAME}: latest reports"
+
+    def link(self, scope):
+        return scope.get_absolute_url() if scope else reverse("report_list")
+
+    def description(self, scope):
+        return f"The latest reports on {scope}." if scope else "The latest reports of the desk."
+
+    subtitle = description
+
+    def items(self, scope):
+        reports = Report.objects.published()
+        if scope:
+            reports = reports.filter(**{self.scope_relation: scope})
+        return reports.for_listing()[:FEED_LENGTH]
+
+    def item_title(self, report):
+        return report.title
+
+    def item_description(self, report):
+        if report.is_readable_by(PUBLIC):
+            return report.body_html
+        return format_html("<p>{}</p><p>For subscribers: log in to read the full report.</p>", report.summary)
+
+    def item_pubdate(self, report):
+        return report.published_at
+
+    def item_updateddate(self, report):
+        return report.updated_at
+
+    def item_categories(self, report):
+        return [tag.name for tag in report.tags.all()]
+
+    def item_author_name(self, report):
+        return settings.SITE_NAME
+
+
+class SeriesFeed(ReportFeed):
+    scope_model = Series
+    scope_relation = "series"
+
+
+class TagFeed(ReportFeed):
+    scope_model = Tag
+    scope_relation = "tags"
+
+    def link(self, tag):
+        return reverse("tag_detail", args=[tag.slug])
+
+
+class OrganizationFeed(ReportFeed):
+    scope_model = Organization
+    scope_relation = "organizations"
