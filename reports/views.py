@@ -25,7 +25,10 @@ PROFILE_QUOTES = 20
 class HomeView(ListView):
     template_name = "reports/home.html"
     context_object_name = "reports"
-    queryset = Report.objects.published().for_listing()[:12]
+
+    def get_queryset(self):
+        # Built per request: "published" is judged against the clock now, not when the module loaded.
+        return Report.objects.published().for_listing()[:12]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series_list=Series.objects.all(), **kwargs)
@@ -38,7 +41,7 @@ class ReportListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        self.filters = ReportFilterForm(self.request.GET or None)
+        self.filters = ReportFilterForm(self.request.GET)
         return self.filters.filter(Report.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
