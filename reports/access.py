@@ -38,3 +38,37 @@ def forget_reader_rank(user):
     """Drop the rank remembered on this user object, after their subscriptions change."""
     if user is not None and hasattr(user, RANK_CACHE_ATTRIBUTE):
         delattr(user, RANK_CACHE_ATTRIBUTE)
+
+
+class Audience:
+    """
+    A stand-in reader for the desk's previews: asked by the same policy as a real user, it has no
+    account rights of its own and the rank of the tier it stands for (or none).
+    """
+
+    is_active = True
+    is_staff = False
+
+    def __init__(self, label, *, is_authenticated, rank=None):
+        self.label = label
+        self.is_authenticated = is_authenticated
+        setattr(self, RANK_CACHE_ATTRIBUTE, rank)
+
+    def has_perm(self, permission):
+        return False
+
+    def get_username(self):
+        return self.label
+
+
+def preview_audiences():
+    """The audiences a report can be previewed as, by key: anonymous, registered, then each tier."""
+    from reports.models import Tier
+
+    audiences = {
+        "anonymous": Audience("an anonymous visitor", is_authenticated=False),
+        "registered": Audience("a reader without subscription", is_authenticated=True),
+    }
+    for tier in Tier.objects.all():
+        audiences[tier.slug] = Audience(f"a {tier.name} subscriber", is_authenticated=True, rank=tier.rank)
+    return audiences

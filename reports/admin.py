@@ -6,15 +6,28 @@ write reports and entities but their forms have no status, publication time or a
 the publish/withdraw/access actions are not offered to them (a forged POST changes nothing);
 editors hold `reports.publish_report`; subscription managers see tiers and subscriptions only.
 """
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 from taggit.models import Tag
 
+from .access import preview_audiences
 from .names import normalize_name
+from .revisions import field_changes
+from .suggestions import LINKABLE, unlinked_mentions
 
 from .models import (
     Country,
@@ -40,6 +53,57 @@ class HttpsLinks:
     """A link typed without a scheme ("example.com") is taken as https."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class RevisionHistoryAdmin(VersionAdmin):
+    """
+    Every save keeps a revision (django-reversion, with the inline rows saved alongside). The
+    history page lists them; any two can be compared, and any one restored.
+    """
+
+    object_history_template = "admin/reports/object_history.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=f"{opts.app_label}_{opts.model_name}_compare",
+            )
+        ] + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        for action in getattr(response, "context_data", {}).get("action_list", []):
+            # reversion gives each version's address, …/history/<version id>/; the compare form needs the id.
+            action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]
+        return response
+
+    def compare_view(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        try:
+            chosen = sorted(
+                (versions.get(pk=int(request.GET[key])) for key in ("from", "to")),
+                key=lambda version: version.revision.date_created,
+            )
+        except (KeyError, ValueError, OverflowError, Version.DoesNotExist):
+            raise Http404("Choose two versions of this object to compare.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": obj,
+            "title": f"Changes to {obj}",
+            "older": chosen[0],
+            "newer": chosen[1],
+            "changes": field_changes(*chosen),
+        }
+        return TemplateResponse(request, "admin/reports/compare.html", context)
 
 
 @admin.register(Country)
@@ -101,7 +165,7 @@ class RoleInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
-class NamedEntityAdmin(admin.ModelAdmin):
+class NamedEntityAdmin(RevisionHistoryAdmin):
     """Entities are found by any of their spellings: the search box looks through aliases too."""
 
     search_fields = ["name", "normalized_name", "aliases__name", "aliases__normalized_name"]
@@ -145,7 +209,7 @@ class OutletAdmin(HttpsLinks, NamedEntityAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(HttpsLinks, admin.ModelAdmin):
+class QuoteAdmin(HttpsLinks, RevisionHistoryAdmin):
     list_display = ["__str__", "said_on", "outlet", "original_language"]
     list_filter = ["original_language", "said_on"]
     search_fields = ["translation", "original_text", "person__name", "organization__name"]
@@ -217,8 +281,46 @@ class AccessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReportAdminForm(forms.ModelForm):
+    """The report form, with optimistic locking: a save made on an outdated copy is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin while a revision is being restored: the row as it was before the restore.
+    stored_before_restore = None
+
+    class Meta:
+        model = Report
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.stored().version
+
+    def stored(self):
+        """The report as stored, locked until this save commits so two saves of one version cannot both pass."""
+        if self.stored_before_restore is not None:
+            return self.stored_before_restore
+        return Report.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=self.instance.pk)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            current = self.stored()
+            if cleaned_data.get("version") != current.version:
+                who = current.updated_by.get_username() if current.updated_by else "Someone"
+                when = localize(timezone.localtime(current.updated_at))
+                raise ValidationError(
+                    f"{who} saved this report ({when}) after you opened it, so your changes were NOT "
+                    "saved. Your text is still in the form below: open the report in a new tab to see "
+                    "their version, bring your changes over there, and save."
+                )
+        return cleaned_data
+
+
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RevisionHistoryAdmin):
+    form = ReportAdminForm
     list_display = ["title", "reference", "state_label", "published_at", "is_free", "required_tier"]
     list_filter = [StateFilter, AccessFilter, "series", "tags", "published_at"]
     list_select_related = ["series", "required_tier"]
@@ -295,9 +397,21 @@ class ReportAdmin(admin.ModelAdmin):
         return actions
 
     @staticmethod
-    def require_tier_action(tier):
+    def change_reports(request, queryset, comment, **changes):
+        """Save each report with the changes, so that its version goes up and a revision is kept."""
+        reversion.set_comment(comment)
+        reports = list(queryset)
+        for report in reports:
+            for name, value in changes.items():
+                setattr(report, name, value(report) if callable(value) else value)
+            report.updated_by = request.user
+            report.save()
+        return len(reports)
+
+    @classmethod
+    def require_tier_action(cls, tier):
         def action(modeladmin, request, queryset):
-            count = queryset.update(required_tier=tier, updated_at=timezone.now())
+            count = cls.change_reports(request, queryset, f"Access: {tier} and above", required_tier=tier)
             modeladmin.message_user(request, f"{count} report(s) now require the {tier} tier.", messages.SUCCESS)
 
         action.__name__ = f"require_tier_{tier.slug.replace('-', '_')}"
@@ -307,19 +421,81 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description="Publish now (or at their scheduled time)", permissions=["publish"])
     def publish(self, request, queryset):
         now = timezone.now()
-        queryset.filter(published_at__isnull=True).update(published_at=now)
-        count = queryset.update(status=Report.Status.PUBLISHED, updated_by=request.user, updated_at=now)
+        count = self.change_reports(
+            request, queryset, "Published", status=Report.Status.PUBLISHED,
+            published_at=lambda report: report.published_at or now,
+        )
         self.message_user(request, f"{count} report(s) published or scheduled.", messages.SUCCESS)
 
     @admin.action(description="Withdraw from the public", permissions=["publish"])
     def withdraw(self, request, queryset):
-        count = queryset.update(status=Report.Status.WITHDRAWN, updated_by=request.user, updated_at=timezone.now())
+        count = self.change_reports(request, queryset, "Withdrawn", status=Report.Status.WITHDRAWN)
         self.message_user(request, f"{count} report(s) withdrawn.", messages.SUCCESS)
 
     @admin.action(description="Change access: complimentary (free to read)", permissions=["publish"])
     def make_complimentary(self, request, queryset):
-        count = queryset.update(required_tier=None, updated_by=request.user, updated_at=timezone.now())
+        count = self.change_reports(request, queryset, "Access: complimentary", required_tier=None)
         self.message_user(request, f"{count} report(s) are now complimentary.", messages.SUCCESS)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        stored = getattr(request, "report_before_restore", None)
+        if stored is not None:
+            form = type(form.__name__, (form,), {"stored_before_restore": stored})
+        return form
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # reversion writes the old revision into the row before showing the form; the lock must
+        # still compare against the version that was stored before that.
+        request.report_before_restore = self.get_object(request, unquote(object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def reversion_register(self, model, **options):
+        if model is Report:
+            # Derived and bookkeeping fields: restoring a revision must not roll the lock back.
+            options["exclude"] = ("version", "body_html")
+        super().reversion_register(model, **options)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/link-entity/",
+                self.admin_site.admin_view(self.link_entity_view),
+                name="reports_report_link_entity",
+            )
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, unquote(object_id))
+        if report is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "suggestions": unlinked_mentions(report),
+                "preview_audiences": preview_audiences(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def link_entity_view(self, request, object_id):
+        """One click on a suggestion: link the entity the report mentions."""
+        report = self.get_object(request, unquote(object_id))
+        if request.method != "POST" or report is None:
+            raise Http404
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        relation, _, entity_id = request.POST.get("entity", "").partition(":")
+        if relation not in LINKABLE or not entity_id.isdigit():
+            raise Http404
+        entity = LINKABLE[relation][0].objects.filter(pk=entity_id).first()
+        if entity is None:
+            raise Http404
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Linked {entity}")
+            getattr(report, relation).add(entity)
+            report.updated_by = request.user
+            report.save()
+        self.message_user(request, f"Linked {entity}.", messages.SUCCESS)
+        return redirect(reverse("admin:reports_report_change", args=[report.pk]))
 
 
 @admin.register(Tier)

@@ -14,12 +14,14 @@ NAME_MARKS = re.compile(r"['\u2019\u2018`\u00b4\u02bf\u02be\u02bb\u02bc\u2032]")
 # The Arabic article, as written before a hyphen (al-, el-, ash-, …) or as a word of its own (Al Akhbar).
 ARTICLE = re.compile(r"\b(?:(?:al|el|ad|adh|an|ar|as|ash|at|ath|az)-|(?:al|el)\s+(?=\w))")
 NON_WORD = re.compile(r"[\W_]+")
+# The English possessive, as in "Hezbollah's allies": not part of the name.
+POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 
 
 def normalize_name(text):
     """Return `text` folded for comparison: 'Adel Al-Kar'awi' -> 'adel karawi'."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(char for char in text if not unicodedata.combining(char))
-    text = NAME_MARKS.sub("", text).casefold()
+    text = NAME_MARKS.sub("", POSSESSIVE.sub("", text)).casefold()
     text = ARTICLE.sub("", text)
     return NON_WORD.sub(" ", text).strip()

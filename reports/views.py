@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from taggit.models import Tag
 
+from .access import is_desk_staff, preview_audiences
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import Organization, Outlet, Person, Quote, Report, Series, Tier
 from .structured_data import news_article
@@ -54,7 +55,8 @@ class ReportListView(ListView):
 class ReportDetailView(DetailView):
     """
     A report: the teaser for everyone who may see it, the full text for those who may read it.
-    Desk staff also open drafts, scheduled and withdrawn reports, marked as a preview.
+    Desk staff also open drafts, scheduled and withdrawn reports, marked as a preview, and see
+    any report as another audience would (`?as=anonymous`, `?as=registered`, `?as=<tier slug>`).
     """
 
     context_object_name = "report"
@@ -64,11 +66,21 @@ class ReportDetailView(DetailView):
             "tags", "organizations", "people", "outlets", "countries"
         )
 
+    def get_viewer(self):
+        """Who the page is rendered for: the visitor, or the audience desk staff preview it as."""
+        self.audiences = preview_audiences() if is_desk_staff(self.request.user) else {}
+        self.audience = self.request.GET.get("as")
+        return self.audiences.get(self.audience, self.request.user)
+
     def get_context_data(self, **kwargs):
         report = self.object
-        can_read = report.is_readable_by(self.request.user)
+        viewer = self.get_viewer()
+        can_read = report.is_readable_by(viewer)
         context = super().get_context_data(
+            viewer=viewer,
             can_read=can_read,
+            audiences=self.audiences,
+            audience=self.audience if self.audience in self.audiences else None,
             structured_data=news_article(report, self.request),
             related=report.related_reports.published().for_listing(),
             tiers=Tier.objects.all(),
@@ -83,7 +95,7 @@ class ReportDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published():
+        if not self.object.is_published() or context["audiences"]:
             add_never_cache_headers(response)
         elif context["can_read"] and not self.object.is_complimentary:
             # Gated text: no shared cache may keep this page for someone else.

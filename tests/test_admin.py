@@ -27,6 +27,7 @@ def report_form(report=None, **overrides):
         "published_at_0": "",
         "published_at_1": "",
         "required_tier": "",
+        "version": report.version if report else "",
     }
     for prefix in INLINE_PREFIXES:
         existing = report.footnotes.count() if report and prefix == "footnotes" else 0
@@ -219,12 +220,16 @@ class TestBadInput:
         assert "Please correct the error" in response.content.decode()
         assert not Report.objects.exists()
 
-    def test_a_footnote_number_out_of_range(self, admin_client):
+    @pytest.mark.parametrize(
+        "position, url", [("70000", ""), ("0", ""), ("1", "javascript:alert(1)"), ("1", "data:text/html,x")]
+    )
+    def test_a_footnote_with_an_impossible_number_or_link(self, admin_client, position, url):
         report = ReportFactory()
         data = report_form(report) | {
             "footnotes-TOTAL_FORMS": "1",
-            "footnotes-0-position": "70000",
+            "footnotes-0-position": position,
             "footnotes-0-text": "A source",
+            "footnotes-0-url": url,
         }
         response = admin_client.post(change_url(report), data)
         assert response.status_code == 200

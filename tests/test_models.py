@@ -172,6 +172,9 @@ class TestAliasLookup:
         PersonFactory(name="Muhammad Al-Basri")
         assert list(Person.objects.named(spelling)) == [person]
 
+    def test_an_english_possessive_is_not_part_of_the_name(self, hizbullah):
+        assert list(Organization.objects.named("Hezbollah’s")) == [hizbullah]
+
     def test_an_unknown_name_finds_nothing(self, hizbullah):
         assert not Organization.objects.named("Hamas").exists()
         assert not Organization.objects.named("  ").exists()

@@ -30,7 +30,7 @@ def test_a_draft_answers_404_to_the_public_and_opens_for_the_desk_with_a_banner(
     client.force_login(analyst)
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
-    assert "Preview: this report is draft" in response.content.decode()
+    assert "<strong>Preview:</strong> this report is draft" in response.content.decode()
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -121,6 +121,11 @@ class Report(Timestamped):
     outlets = models.ManyToManyField(Outlet, blank=True, related_name="reports")
     quotes = models.ManyToManyField(Quote, blank=True, through="ReportQuote", related_name="reports")
     related_reports = models.ManyToManyField("self", blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with every save, so that an edit made on an outdated copy is refused.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -158,6 +163,8 @@ class Report(Timestamped):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug_from_title()
+        if not self._state.adding:
+            self.version += 1
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 

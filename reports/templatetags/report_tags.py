@@ -18,6 +18,12 @@ def ld_json(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
+@register.filter
+def web_url(value):
+    """The address if it is an http(s) link, else nothing: no javascript: or data: links reach a page."""
+    return value if str(value).lower().startswith(("http://", "https://")) else ""
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (None removes one): for pagination links."""
