@@ -1,0 +1,37 @@
+"""
+Export the archive: every report, whatever its status, and the entities it refers to, as JSON.
+
+The file alone rebuilds the archive in an empty database with `import_reports`; tiers, which a
+data migration creates, are referred to by slug. Authors are not exported: they are desk
+accounts, not archive content. Nor are ids, rendered HTML, created/updated stamps or version
+counters. The same content always gives the same file, byte for byte (see reports/archive.py).
+"""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.archive import ENTITY_KINDS, dump_archive, export_archive
+
+
+class Command(BaseCommand):
+    help = "Write all reports and the entities they refer to as JSON to PATH (- for standard output)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The file to write; - for standard output.")
+
+    def handle(self, *args, path, verbosity=1, **options):
+        archive = export_archive()
+        text = dump_archive(archive)
+        if path == "-":
+            self.stdout.write(text, ending="")
+        else:
+            try:
+                Path(path).write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror or error}") from error
+        if verbosity:
+            counts = ", ".join(f"{len(archive[kind])} {kind}" for kind in ("reports", *ENTITY_KINDS))
+            # With -, standard output carries the file and nothing else.
+            out = self.stderr if path == "-" else self.stdout
+            where = "standard output" if path == "-" else path
+            out.write(f"Exported {counts} to {where}.", style_func=self.style.SUCCESS)
