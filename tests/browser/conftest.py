@@ -41,14 +41,6 @@ VIEWPORTS = {
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # axe-core's impacts are minor, moderate, serious and critical; the last two fail a test.
 FAILING_IMPACTS = {"serious", "critical"}
-# Violations found, reported and waiting for their fix in templates/ or static/ (not this
-# folder's to change): axe rule id -> CSS selector of the elements it is let pass on. The same
-# rule anywhere else still fails. Remove an entry once its fix is in.
-KNOWN_VIOLATIONS = {
-    # static/css/site.css has `.backref { text-decoration: none; }`: the footnotes' "↩" links
-    # back to the text lose their underline and differ from the note's text by colour alone.
-    "link-in-text-block": ".footnotes a.backref",
-}
 TIMEOUT_MS = 10_000
 
 DEMO_PASSWORD = "browser-tests-demo-password"
@@ -170,13 +162,9 @@ AXE = Axe()
 
 def assert_accessible(page, where):
     """Fail on any serious or critical axe-core violation, listing each rule and where it hits."""
-    violations = []
-    for violation in AXE.run(page).response["violations"]:
-        if violation["impact"] not in FAILING_IMPACTS:
-            continue
-        nodes = [node for node in violation["nodes"] if not is_known(page, violation["id"], node)]
-        if nodes:
-            violations.append({**violation, "nodes": nodes})
+    violations = [
+        violation for violation in AXE.run(page).response["violations"] if violation["impact"] in FAILING_IMPACTS
+    ]
     if violations:
         lines = [f"axe-core: {len(violations)} serious or critical violation(s) on {where} ({page.url}):"]
         for violation in violations:
@@ -184,11 +172,3 @@ def assert_accessible(page, where):
             lines.extend(f"    at {', '.join(map(str, node['target']))}" for node in violation["nodes"])
         pytest.fail("\n".join(lines), pytrace=False)
 
-
-def is_known(page, rule, node):
-    """Whether this violation of rule, at this node, is one of KNOWN_VIOLATIONS."""
-    selector = KNOWN_VIOLATIONS.get(rule)
-    if selector is None or len(node["target"]) != 1:  # a longer target is inside a frame
-        return False
-    element = page.locator(node["target"][0]).first
-    return element.evaluate("(element, selector) => element.matches(selector)", selector)

@@ -73,10 +73,6 @@ def test_reader_without_subscription_still_meets_paywall(walk):
     expect(walk.page.get_by_role("link", name=PAYWALL_LOGIN_LINK)).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    reason="Django's LoginView puts its own site_name (the request's host, as django.contrib.sites is "
-    "not installed) in the context, over reports.context_processors.site's",
-)
 def test_login_page_names_the_site(walk):
     """The login page's header names the site, as every other page's does."""
     walk.visit("/accounts/login/", "login-direct")
