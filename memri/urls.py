@@ -1,12 +1,22 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
+from django.urls.converters import SlugConverter
 from django.views.generic import TemplateView
 
 from reports import feeds, views
 from reports.sitemaps import SITEMAPS
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
+
+
+class UnicodeSlugConverter(SlugConverter):
+    """Tags named in Arabic script get slugs in Arabic script (حزب-الله)."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 
 def feed_paths(prefix, feed_class, name):
@@ -23,7 +33,7 @@ urlpatterns = [
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("reports/<slug:slug>/print/", views.ReportPrintView.as_view(), name="report_print"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series_detail"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("organizations/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("outlets/<slug:slug>/", views.OutletDetailView.as_view(), name="outlet_detail"),
@@ -31,7 +41,7 @@ urlpatterns = [
     path("account/", views.AccountView.as_view(), name="account"),
     *feed_paths("feeds/", feeds.ReportFeed, "feed"),
     *feed_paths("series/<slug:slug>/", feeds.SeriesFeed, "series_feed"),
-    *feed_paths("tags/<slug:slug>/", feeds.TagFeed, "tag_feed"),
+    *feed_paths("tags/<uslug:slug>/", feeds.TagFeed, "tag_feed"),
     *feed_paths("organizations/<slug:slug>/", feeds.OrganizationFeed, "organization_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),

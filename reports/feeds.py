@@ -5,6 +5,8 @@ Feed readers fetch anonymously and feeds may be cached and passed on, so a feed 
 report as the public may read it: a complimentary report in full, any other as its title and
 summary (the access policy is asked with an anonymous visitor).
 """
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
@@ -18,6 +20,12 @@ from .models import Organization, Report, Series
 
 FEED_LENGTH = 30
 PUBLIC = AnonymousUser()
+# Characters XML 1.0 forbids; pasted text (a vertical tab from a word processor) can carry them.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text):
+    return XML_FORBIDDEN.sub(" ", str(text))
 
 
 class ReportFeed(Feed):
@@ -34,13 +42,13 @@ class ReportFeed(Feed):
         return get_object_or_404(self.scope_model, slug=slug) if self.scope_model else None
 
     def title(self, scope):
-        return f"{settings.SITE_NAME}: {scope}" if scope else f"{settings.SITE_NAME}: latest reports"
+        return xml_text(f"{settings.SITE_NAME}: {scope}" if scope else f"{settings.SITE_NAME}: latest reports")
 
     def link(self, scope):
         return scope.get_absolute_url() if scope else reverse("report_list")
 
     def description(self, scope):
-        return f"The latest reports on {scope}." if scope else "The latest reports of the desk."
+        return xml_text(f"The latest reports on {scope}." if scope else "The latest reports of the desk.")
 
     subtitle = description
 
@@ -51,21 +59,22 @@ class ReportFeed(Feed):
         return reports.for_listing()[:FEED_LENGTH]
 
     def item_title(self, report):
-        return report.title
+        return xml_text(report.title)
 
     def item_description(self, report):
         if report.is_readable_by(PUBLIC):
-            return report.body_html
-        return format_html("<p>{}</p><p>For subscribers: log in to read the full report.</p>", report.summary)
+            return xml_text(report.body_html)
+        return xml_text(format_html("<p>{}</p><p>For subscribers: log in to read the full report.</p>", report.summary))
 
     def item_pubdate(self, report):
         return report.published_at
 
     def item_updateddate(self, report):
-        return report.updated_at
+        # A scheduled report enters the feed at its publication time, after its last edit.
+        return max(report.updated_at, report.published_at)
 
     def item_categories(self, report):
-        return [tag.name for tag in report.tags.all()]
+        return [xml_text(tag.name) for tag in report.tags.all()]
 
     def item_author_name(self, report):
         return settings.SITE_NAME

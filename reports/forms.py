@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.mail import send_mail
+from django.core.validators import RegexValidator
 from taggit.models import Tag
 
 from .models import Country, Organization, Outlet, Person, Series
@@ -62,12 +63,17 @@ class ReportFilterForm(forms.Form):
         return [self.fields[name].label or name.capitalize() for name in self.errors]
 
 
+ONE_LINE = RegexValidator(r"[\r\n]", inverse_match=True, message="Write this on one line.")
+
+
 class AccessRequestForm(forms.Form):
     """An institution asks for access; the subscriptions desk gets the request by e-mail."""
 
-    name = forms.CharField(max_length=200, label="Your name")
+    name = forms.CharField(max_length=200, label="Your name", validators=[ONE_LINE])
     email = forms.EmailField(label="Work e-mail address")
-    institution = forms.CharField(max_length=200, label="Agency, university or newsroom")
+    institution = forms.CharField(
+        max_length=200, label="Agency, university or newsroom", validators=[ONE_LINE]
+    )
     readers = forms.IntegerField(min_value=1, max_value=100000, label="How many readers?")
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
 

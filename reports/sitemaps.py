@@ -1,6 +1,7 @@
 """sitemap.xml: published reports (what the public may see) and the pages about what they cover."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from taggit.models import Tag
 
 from .models import Organization, Outlet, Person, Report, Series
 
@@ -11,10 +12,10 @@ class ReportSitemap(Sitemap):
     limit = 10000
 
     def items(self):
-        return Report.objects.published().only("slug", "updated_at").order_by("-published_at", "pk")
+        return Report.objects.published().only("slug", "updated_at", "published_at").order_by("-published_at", "pk")
 
     def lastmod(self, report):
-        return report.updated_at
+        return max(report.updated_at, report.published_at)
 
 
 class ProfileSitemap(Sitemap):
@@ -26,6 +27,17 @@ class ProfileSitemap(Sitemap):
 
     def items(self):
         return self.model.objects.only("slug").order_by("pk")
+
+
+class TagSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        return Tag.objects.filter(report__in=Report.objects.published()).distinct().order_by("pk")
+
+    def location(self, tag):
+        return reverse("tag_detail", args=[tag.slug])
 
 
 class PageSitemap(Sitemap):
@@ -42,6 +54,7 @@ SITEMAPS = {
     "pages": PageSitemap(),
     "reports": ReportSitemap(),
     "series": ProfileSitemap(Series),
+    "tags": TagSitemap(),
     "organizations": ProfileSitemap(Organization),
     "people": ProfileSitemap(Person),
     "outlets": ProfileSitemap(Outlet),

@@ -253,11 +253,6 @@ class TestPreviewParameter:
         assert "GATED-BODY-MARKER-51c0" not in response.content.decode()
 
 
-ARABIC_TAG_BUG = (
-    "BUG: taggit slugifies with allow_unicode=True, so a tag written in Arabic script gets the slug "
-    "'حزب-الله', which the <slug:slug> converter of /tags/<slug>/ cannot reverse: NoReverseMatch, 500 "
-    "on every page that lists a report with that tag."
-)
 
 
 class TestTagsInArabicScript:
@@ -267,7 +262,6 @@ class TestTagsInArabicScript:
         report.tags.add("حزب الله")
         return report
 
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason=ARABIC_TAG_BUG)
     @pytest.mark.parametrize("page", ["home", "report_list", "report_detail"])
     def test_a_page_listing_a_report_tagged_in_arabic_opens(self, client, tagged, page):
         """The home page, the report list and the report page show the report and its tag."""
@@ -275,7 +269,6 @@ class TestTagsInArabicScript:
         assert response.status_code == 200
         assert "Report tagged in Arabic" in response.content.decode()
 
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason=ARABIC_TAG_BUG)
     def test_the_link_to_a_tag_in_arabic_leads_to_its_page_and_feed(self, client, tagged):
         """The tag's link on the report page opens the tag's page and its feed, both listing the report."""
         response = client.get(tagged.get_absolute_url())
@@ -333,12 +326,6 @@ class TestSubscribeForm:
         assert set(response.context["form"].errors) == {"name", "email", "institution", "readers"}
         assert mail.outbox == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="BUG: a line break in the institution goes into the e-mail subject; send_mail raises "
-        "BadHeaderError and the page answers 500 (AccessRequestForm accepts line breaks in one-line fields).",
-    )
     @pytest.mark.parametrize("institution", ["Agency\nBcc: victim@example.org", "Agency\r\nof Examples"])
     def test_a_line_break_in_the_institution_answers_with_a_form_error(self, client, institution):
         """The institution is one line (it becomes the e-mail's subject): a line break is a form error."""
