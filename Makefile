@@ -32,6 +32,7 @@ var/secret-key:
 run: $(VENV)/.installed var/secret-key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	$(RUN_ENV) $(BIN)/python manage.py rebuild_search_index
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(RUN_ENV) $(BIN)/gunicorn memri.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 

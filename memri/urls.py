@@ -30,6 +30,7 @@ def feed_paths(prefix, feed_class, name):
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("reports/<slug:slug>/print/", views.ReportPrintView.as_view(), name="report_print"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series_detail"),

@@ -453,7 +453,9 @@ class ReportAdmin(RevisionHistoryAdmin):
     def reversion_register(self, model, **options):
         if model is Report:
             # Derived and bookkeeping fields: restoring a revision must not roll the lock back.
-            options["exclude"] = ("version", "body_html")
+            options["exclude"] = (
+                "version", "body_html", "search_public", "search_full", "search_vector_public", "search_vector_full",
+            )
         super().reversion_register(model, **options)
 
     def get_urls(self):

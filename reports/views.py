@@ -17,6 +17,7 @@ from taggit.models import Tag
 from .access import is_desk_staff, preview_audiences
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import Organization, Outlet, Person, Quote, Report, Series, Tier
+from .search import highlight, matching_entities, parse_query, search_reports, snippet
 from .structured_data import news_article
 
 PROFILE_REPORTS = 20
@@ -47,6 +48,47 @@ class ReportListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filters=self.filters, **kwargs)
+        if self.filters.ignored:
+            context["ignored_filters"] = self.filters.ignored
+        return context
+
+
+class SearchView(ListView):
+    """
+    /search/?q=…: reports the visitor may find, with highlighted snippets, the list filters and
+    pagination; organizations, people and outlets whose names match come first, as cards.
+    """
+
+    template_name = "reports/search.html"
+    context_object_name = "reports"
+    paginate_by = 20
+    SORTS = {"relevance": "Relevance", "date": "Newest first"}
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")[:500]
+        self.parsed = parse_query(self.query)
+        self.sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
+        self.filters = ReportFilterForm(self.request.GET)
+        found = search_reports(self.parsed, self.request.user, sort=self.sort)
+        return self.filters.filter(found).select_related("series", "required_tier").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            query=self.query, sort=self.sort, sorts=self.SORTS, filters=self.filters,
+            entities=matching_entities(self.parsed) if self.parsed else {}, **kwargs,
+        )
+        readable = set(
+            Report.objects.readable_by(self.request.user).filter(pk__in=[report.pk for report in context["reports"]])
+            .values_list("pk", flat=True)
+        )
+        context["results"] = [
+            {
+                "report": report,
+                "title": highlight(report.title, self.parsed),
+                "snippet": snippet(report, self.parsed, can_read=report.pk in readable),
+            }
+            for report in context["reports"]
+        ]
         if self.filters.ignored:
             context["ignored_filters"] = self.filters.ignored
         return context

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,17 @@ from .base import Timestamped
 from .entities import Organization, Outlet, Person, Quote
 from .places import Country, Series
 from .subscriptions import Tier
+
+
+def readable_condition(user):
+    """The policy's condition as a Q, for queries that must tell readable rows from the rest (search)."""
+    if is_desk_staff(user):
+        return Q(pk__isnull=False)
+    rank = reader_rank(user)
+    readable = Q(required_tier__isnull=True)
+    if rank is not None:
+        readable |= Q(required_tier__rank__lte=rank)
+    return readable
 
 
 def lowest_tier():
@@ -42,13 +54,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def readable_by(self, user):
-        if is_desk_staff(user):
-            return self
-        rank = reader_rank(user)
-        readable = Q(required_tier__isnull=True)
-        if rank is not None:
-            readable |= Q(required_tier__rank__lte=rank)
-        return self.filter(readable)
+        return self.filter(readable_condition(user))
 
     def viewable_by(self, user):
         return self if is_desk_staff(user) else self.published()
@@ -121,6 +127,13 @@ class Report(Timestamped):
     outlets = models.ManyToManyField(Outlet, blank=True, related_name="reports")
     quotes = models.ManyToManyField(Quote, blank=True, through="ReportQuote", related_name="reports")
     related_reports = models.ManyToManyField("self", blank=True)
+    # Search documents, kept current by reports.search.index_reports: the folded, stemmed words of
+    # what everyone may read (title, summary, tags, entities and their aliases), and of that plus
+    # the gated text. PostgreSQL searches the weighted vectors; other databases the words.
+    search_public = models.TextField(editable=False, default="")
+    search_full = models.TextField(editable=False, default="")
+    search_vector_public = SearchVectorField(null=True, editable=False)
+    search_vector_full = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,

@@ -1,0 +1,260 @@
+"""
+Full-text search over reports, paywall-safe and transliteration-aware.
+
+Every report keeps two search documents (see `Report.search_public`): the folded, stemmed words of
+what everyone may read (title, summary, tags, linked entities and all their aliases) and of that
+plus its gated text (body, footnotes, quotes). A visitor's query is matched against the full
+document of the reports they may read and against the public document of the others, so a word
+that occurs only in gated text neither finds a report, nor changes a count, a page or a rank, for
+someone who may not read it. On PostgreSQL the documents are weighted tsvectors with GIN indexes
+(title A, summary B, tags and entities C, gated text D), ranked by relevance then recency; other
+databases find the same reports by matching the stored words, ordered by date.
+
+Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
+`-word` to exclude. Words are folded by `reports.names.normalize_name` (the same folding as alias
+lookup) and stemmed, in documents and queries alike.
+"""
+import re
+from dataclasses import dataclass
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Organization, Outlet, Person, Report
+from .models.reports import readable_condition
+from .names import normalize_name
+
+STEMMER = snowballstemmer.stemmer("english")
+INDEX_BATCH = 500
+SNIPPET_WORDS = 40
+
+
+def words(text):
+    """The folded words of `text`: 'Adel Al-Kar'awi' -> ['adel', 'karawi']."""
+    return normalize_name(text).split()
+
+
+def search_words(text):
+    """The folded, stemmed words of `text`, as documents and queries store and compare them."""
+    return STEMMER.stemWords(words(text))
+
+
+# -- Documents ---------------------------------------------------------------------------------
+
+
+def entity_names(entities):
+    return [spelling for entity in entities for spelling in [entity.name, *(alias.name for alias in entity.aliases.all())]]
+
+
+def document_parts(report):
+    """(title, summary, names, gated text) of a report, as plain text."""
+    names = [tag.name for tag in report.tags.all()]
+    names += entity_names([*report.organizations.all(), *report.people.all(), *report.outlets.all()])
+    gated = [strip_tags(report.body_html)]
+    gated += [note.text for note in report.footnotes.all()]
+    gated += [text for quote in report.quotes.all() for text in (quote.translation, quote.original_text)]
+    return report.title, report.summary, " ".join(names), " ".join(gated)
+
+
+def index_reports(reports):
+    """Recompute the search documents of these reports (any Report queryset), in batches."""
+    reports = reports.order_by("pk").prefetch_related(
+        "tags", "organizations__aliases", "people__aliases", "outlets__aliases", "footnotes", "quotes"
+    )
+    on_postgresql = connection.vendor == "postgresql"
+    for start in range(0, reports.count(), INDEX_BATCH):
+        batch = list(reports[start : start + INDEX_BATCH])
+        for report in batch:
+            title, summary, names, gated = (" ".join(search_words(part)) for part in document_parts(report))
+            report.search_public = f" {title} {summary} {names} "
+            report.search_full = f" {title} {summary} {names} {gated} "
+            if on_postgresql:
+                public = (
+                    SearchVector(Value(title), config="simple", weight="A")
+                    + SearchVector(Value(summary), config="simple", weight="B")
+                    + SearchVector(Value(names), config="simple", weight="C")
+                )
+                report.search_vector_public = public
+                report.search_vector_full = public + SearchVector(Value(gated), config="simple", weight="D")
+        fields = ["search_public", "search_full"]
+        if on_postgresql:
+            fields += ["search_vector_public", "search_vector_full"]
+        Report.objects.bulk_update(batch, fields)
+
+
+# -- Queries -----------------------------------------------------------------------------------
+
+QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase of a query, as stemmed words; `negated` for -word."""
+
+    words: tuple
+    negated: bool = False
+    plain: tuple = ()  # the folded words before stemming, to compare with entity names
+
+    @property
+    def phrase(self):
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """All groups must match; within a group, any term (terms joined by OR)."""
+
+    groups: tuple
+
+    @property
+    def positive_words(self):
+        return {word for group in self.groups for term in group if not term.negated for word in term.words}
+
+    def __bool__(self):
+        return any(not term.negated for group in self.groups for term in group)
+
+
+def parse_query(text):
+    """Web-search syntax to a ParsedQuery: words, "phrases", OR, -word."""
+    groups, join_next = [], False
+    for match in QUERY_PART.finditer((text or "").translate(SMART_QUOTES)):
+        minus, phrase, word = match.groups()
+        if word == "OR":
+            join_next = bool(groups)
+            continue
+        negated = bool(minus) or (word is not None and word.startswith("-") and len(word) > 1)
+        source = phrase if phrase is not None else word.removeprefix("-") if negated else word
+        plain = tuple(words(source))
+        if not plain:
+            continue
+        term = Term(tuple(STEMMER.stemWords(plain)), negated, plain)
+        if join_next:
+            groups[-1] = (*groups[-1], term)
+        else:
+            groups.append((term,))
+        join_next = False
+    return ParsedQuery(tuple(groups))
+
+
+def tsquery(parsed):
+    """The raw tsquery of a parsed query: groups AND-ed, alternatives OR-ed, phrases as <->."""
+
+    def term_query(term):
+        query = f"({' <-> '.join(term.words)})"
+        return f"!{query}" if term.negated else query
+
+    return " & ".join(f"({' | '.join(term_query(term) for term in group)})" for group in parsed.groups)
+
+
+def word_match(parsed, document):
+    """The query as a condition on a stored document of words (`search_public` or `search_full`)."""
+    condition = Q()
+    for group in parsed.groups:
+        alternatives = Q()
+        for term in group:
+            found = Q(**{f"{document}__contains": f" {term.phrase} "})
+            alternatives |= ~found if term.negated else found
+        condition &= alternatives
+    return condition
+
+
+def search_reports(text, user, *, sort="relevance"):
+    """
+    Published reports matching `text` that `user` may find, best first (or newest first with
+    sort="date"). A report the user may not read is matched on its public document only.
+    """
+    parsed = text if isinstance(text, ParsedQuery) else parse_query(text)
+    reports = Report.objects.published()
+    if not parsed:
+        return reports.none()
+    readable = readable_condition(user)
+    if connection.vendor == "postgresql":
+        query = SearchQuery(tsquery(parsed), search_type="raw", config="simple")
+        reports = reports.filter(
+            (readable & Q(search_vector_full=query)) | (~readable & Q(search_vector_public=query))
+        )
+        if sort == "relevance":
+            reports = reports.annotate(
+                can_read=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()),
+                rank=Case(
+                    When(can_read=True, then=SearchRank(F("search_vector_full"), query)),
+                    default=SearchRank(F("search_vector_public"), query),
+                    output_field=FloatField(),
+                ),
+            ).order_by("-rank", "-published_at", "-pk")
+            return reports
+    else:
+        reports = reports.filter(
+            (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
+        )
+    return reports.order_by("-published_at", "-pk")
+
+
+# Words too common to point at a profile on their own.
+NOT_NAMES = {"the", "and", "for", "with", "from", "that", "this", "said", "says", "was", "are", "who", "what"}
+
+
+def matching_entities(parsed, limit=4):
+    """
+    Organizations, people and outlets that the query names: a name or alias shares a whole word
+    with it (short and common words aside). Those sharing the most words come first.
+    """
+    query_words = {
+        word for group in parsed.groups for term in group if not term.negated
+        for word in term.plain if len(word) >= 3 and word not in NOT_NAMES
+    }
+    if not query_words:
+        return {}
+    found = {}
+    for key, model in (("organizations", Organization), ("people", Person), ("outlets", Outlet)):
+        named = Q()
+        for word in query_words:
+            named |= whole_word(word, "normalized_name") | whole_word(word, "aliases__normalized_name")
+        candidates = model.objects.filter(named).distinct().prefetch_related("aliases")[: limit * 5]
+        found[key] = sorted(candidates, key=lambda entity: (-shared_words(entity, query_words), entity.name))[:limit]
+    return found
+
+
+def shared_words(entity, query_words):
+    spellings = [entity.normalized_name, *(alias.normalized_name for alias in entity.aliases.all())]
+    return max(len(query_words.intersection(spelling.split())) for spelling in spellings)
+
+
+def whole_word(word, field):
+    return (
+        Q(**{field: word})
+        | Q(**{f"{field}__startswith": f"{word} "})
+        | Q(**{f"{field}__endswith": f" {word}"})
+        | Q(**{f"{field}__contains": f" {word} "})
+    )
+
+
+# -- Snippets ----------------------------------------------------------------------------------
+
+
+def highlight(text, parsed, *, limit=None):
+    """
+    `text` escaped, with the words the query matched in <mark>; with `limit`, a window of that
+    many words around the first match (or the start).
+    """
+    wanted = parsed.positive_words
+    source = text.split()
+    hits = [i for i, word in enumerate(source) if wanted.intersection(search_words(word))]
+    start, end = 0, len(source)
+    if limit and len(source) > limit:
+        start = max(0, min(hits[0] - limit // 4 if hits else 0, len(source) - limit))
+        end = start + limit
+    hit_set = set(hits)
+    marked = [f"<mark>{escape(source[i])}</mark>" if i in hit_set else escape(source[i]) for i in range(start, end)]
+    return mark_safe(("… " if start else "") + " ".join(marked) + (" …" if end < len(source) else ""))
+
+
+def snippet(report, parsed, *, can_read):
+    """The excerpt shown under a result: from the text for those who may read it, else the summary alone."""
+    text = f"{report.summary} {strip_tags(report.body_html)}" if can_read else report.summary
+    return highlight(text, parsed, limit=SNIPPET_WORDS)

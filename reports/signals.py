@@ -1,0 +1,81 @@
+"""Keep the search documents current: any save that changes what a report's document holds re-indexes it."""
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .models import (
+    Footnote,
+    Organization,
+    OrganizationAlias,
+    Outlet,
+    OutletAlias,
+    Person,
+    PersonAlias,
+    Quote,
+    Report,
+    ReportQuote,
+)
+from .search import index_reports
+
+
+def reindex(**lookup):
+    index_reports(Report.objects.filter(**lookup))
+
+
+@receiver(post_save, sender=Report)
+def report_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(pk=instance.pk)
+
+
+@receiver(m2m_changed, sender=Report.tags.through)
+@receiver(m2m_changed, sender=Report.organizations.through)
+@receiver(m2m_changed, sender=Report.people.through)
+@receiver(m2m_changed, sender=Report.outlets.through)
+def report_links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Report):
+        reindex(pk=instance.pk)
+    elif pk_set:
+        reindex(pk__in=pk_set)
+
+
+@receiver(post_save, sender=Footnote)
+@receiver(post_delete, sender=Footnote)
+@receiver(post_save, sender=ReportQuote)
+@receiver(post_delete, sender=ReportQuote)
+def report_part_changed(sender, instance, raw=False, **kwargs):
+    if not raw and Report.objects.filter(pk=instance.report_id).exists():
+        reindex(pk=instance.report_id)
+
+
+@receiver(post_save, sender=Quote)
+def quote_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(report_quotes__quote=instance)
+
+
+@receiver(post_save, sender=Organization)
+@receiver(post_save, sender=Person)
+@receiver(post_save, sender=Outlet)
+def entity_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        reindex(**{ENTITY_RELATION[sender]: instance})
+
+
+ENTITY_RELATION = {Organization: "organizations", Person: "people", Outlet: "outlets"}
+ALIAS_OWNER = {OrganizationAlias: "organization", PersonAlias: "person", OutletAlias: "outlet"}
+
+
+@receiver(post_save, sender=OrganizationAlias)
+@receiver(post_delete, sender=OrganizationAlias)
+@receiver(post_save, sender=PersonAlias)
+@receiver(post_delete, sender=PersonAlias)
+@receiver(post_save, sender=OutletAlias)
+@receiver(post_delete, sender=OutletAlias)
+def alias_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    owner_field = ALIAS_OWNER[sender]
+    owner_model = type(instance)._meta.get_field(owner_field).related_model
+    reindex(**{ENTITY_RELATION[owner_model]: getattr(instance, f"{owner_field}_id")})

@@ -1,0 +1,207 @@
+"""Search: spellings, syntax, the paywall, snippets, the index kept current, and a fixed query count."""
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.models import Report
+from reports.search import search_reports
+from tests.factories import (
+    FootnoteFactory,
+    OrganizationAliasFactory,
+    OrganizationFactory,
+    PersonAliasFactory,
+    PersonFactory,
+    QuoteFactory,
+    ReportFactory,
+    ReportQuoteFactory,
+    StaffFactory,
+    SubscriptionFactory,
+    UserFactory,
+    tier,
+)
+
+pytestmark = pytest.mark.django_db
+GATED_WORD = "zanzibarite"
+BODY_MARKER = "BODYMARKER"
+
+
+def found(query, user=None):
+    return [report.slug for report in search_reports(query, user or AnonymousUser())]
+
+
+@pytest.fixture
+def desk():
+    """A free report naming a commander and a party; a premium one with a word only in its gated text."""
+    hizbullah = OrganizationFactory(name="Hizbullah", slug="hizbullah")
+    for alias in ("Hezbollah", "Hizballah"):
+        OrganizationAliasFactory(organization=hizbullah, name=alias)
+    karawi = PersonFactory(name="'Adel Al-Kar'awi", slug="karawi")
+    PersonAliasFactory(person=karawi, name="Adil al-Karawi")
+    free = ReportFactory(
+        slug="free", title="Militia commanders threaten to resume attacks",
+        summary="Commanders of Iraqi militias threatened U.S. bases.",
+        body="The militias said they would resume attacks on the bases if the war went on.",
+    )
+    free.organizations.add(hizbullah)
+    free.people.add(karawi)
+    free.tags.add("threats")
+    gated = ReportFactory(
+        slug="gated", title="A militia statement on shipping", summary="The statement's public summary.",
+        body=f"Gated analysis {BODY_MARKER}: the {GATED_WORD} doctrine of the militia.", required_tier=tier("premium"),
+    )
+    return free, gated
+
+
+class TestSpellings:
+    @pytest.mark.parametrize("query", ["Hizbullah", "Hezbollah", "Hizballah", "HIZBALLAH", "hezbollah's"])
+    def test_every_spelling_of_an_organization_finds_its_reports(self, desk, query):
+        assert found(query) == ["free"]
+
+    @pytest.mark.parametrize(
+        "query",
+        ["'Adel Al-Kar'awi", "Adil al-Karawi", "Kar`awi", "Kar’awi", "ʿAdel al-Karʿawi", "Karawi", "el-Karawi", "ad-Karawi"],
+    )
+    def test_every_transliteration_of_a_person_finds_their_reports(self, desk, query):
+        assert found(query) == ["free"]
+
+    def test_diacritics_and_case_are_folded(self, desk):
+        assert found("MILÍTIA commanders") == ["free"]
+
+    def test_an_alias_added_later_finds_the_reports_at_once(self, desk):
+        OrganizationAliasFactory(organization=desk[0].organizations.get(), name="Hizb Allah")
+        assert found('"Hizb Allah"') == ["free"]
+
+
+class TestSyntax:
+    def test_a_phrase_matches_only_the_words_in_that_order(self, desk):
+        assert found('"resume attacks"') == ["free"]
+        assert found('"attacks resume"') == []
+
+    def test_a_minus_word_excludes_reports_holding_it(self, desk):
+        assert set(found("militia")) == {"free", "gated"}
+        assert found("militia -shipping") == ["free"]
+
+    def test_or_finds_either(self, desk):
+        assert set(found("shipping OR commanders")) == {"free", "gated"}
+        assert found("shipping commanders") == []
+
+    def test_words_are_stemmed(self, desk):
+        assert found("threatening bases") == ["free"]
+
+    @pytest.mark.parametrize("query", ["", "   ", '"', "OR", "-militia", "al-", "\x00", "ا" * 600, '"unclosed phrase'])
+    def test_odd_queries_answer_a_page_not_an_error(self, client, desk, query):
+        response = client.get(reverse("search"), {"q": query})
+        assert response.status_code == 200
+
+
+class TestPaywall:
+    """A word only in gated text is found only by those who may read it."""
+
+    @pytest.mark.parametrize(
+        "visitor, finds",
+        [("anonymous", False), ("registered", False), ("lower_tier", False), ("premium", True), ("staff", True)],
+    )
+    def test_a_gated_word_is_found_only_by_readers(self, client, desk, visitor, finds):
+        user = {
+            "anonymous": None,
+            "registered": UserFactory(),
+            "lower_tier": SubscriptionFactory(tier=tier("jttm")).user,
+            "premium": SubscriptionFactory(tier=tier("premium")).user,
+            "staff": StaffFactory(group="Analysts"),
+        }[visitor]
+        assert (found(GATED_WORD, user) == ["gated"]) is finds
+        if user:
+            client.force_login(user)
+        page = client.get(reverse("search"), {"q": GATED_WORD}).content.decode()
+        assert ("1 report<" in page) is finds
+        assert ("0 reports" in page) is not finds
+
+    def test_excluding_a_gated_word_does_not_reveal_it(self, desk):
+        assert set(found(f"militia -{GATED_WORD}")) == {"free", "gated"}
+        premium = SubscriptionFactory(tier=tier("premium")).user
+        assert found(f"militia -{GATED_WORD}", premium) == ["free"]
+
+    def test_gated_text_does_not_change_the_public_ranking(self, desk):
+        free, gated = desk
+        before = found("militia")
+        gated.body = "militia " * 50
+        gated.save()
+        assert found("militia") == before
+
+    def test_the_snippet_of_a_gated_report_holds_no_body_text(self, client, desk):
+        page = client.get(reverse("search"), {"q": "militia statement"}).content.decode()
+        assert "The statement&#x27;s public summary." in page or "public summary" in page
+        assert BODY_MARKER not in page and GATED_WORD not in page
+
+    def test_a_reader_sees_a_highlighted_snippet_from_the_text(self, client, desk):
+        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        page = client.get(reverse("search"), {"q": GATED_WORD}).content.decode()
+        assert f"<mark>{GATED_WORD}</mark>" in page
+
+
+class TestIndexKeptCurrent:
+    def test_an_edited_body_is_found_by_its_new_words(self, desk):
+        free, _ = desk
+        free.body = "A new paragraph about drones."
+        free.save()
+        assert found("drones") == ["free"]
+        assert found("bases if the war") == []
+
+    def test_footnotes_tags_and_quotes_are_searched(self, desk):
+        free, _ = desk
+        FootnoteFactory(report=free, position=9, text="Broadcast on Al-Masirah")
+        free.tags.add("Red Sea")
+        ReportQuoteFactory(report=free, quote=QuoteFactory(translation="We will close the strait"))
+        assert found("masirah") == ["free"]
+        assert found('"red sea"') == ["free"]
+        assert found("strait") == ["free"]
+
+    def test_a_withdrawn_report_is_no_longer_found(self, desk):
+        free, _ = desk
+        free.status = Report.Status.WITHDRAWN
+        free.save()
+        assert found("commanders") == []
+
+
+class TestResultsPage:
+    def test_matching_profiles_come_first_as_cards(self, client, desk):
+        page = client.get(reverse("search"), {"q": "Karawi"}).content.decode()
+        assert page.index("entity-card") < page.index('class="teaser result"')
+        assert "/people/karawi/" in page
+
+    def test_a_name_among_other_words_still_brings_up_its_profile(self, client, desk):
+        response = client.get(reverse("search"), {"q": "Adil militias threats"})
+        assert [person.slug for person in response.context["entities"]["people"]] == ["karawi"]
+
+    def test_sorting_by_date_puts_the_newest_first(self, client, desk):
+        response = client.get(reverse("search"), {"q": "militia", "sort": "date"})
+        newest_first = sorted(desk, key=lambda report: report.published_at, reverse=True)
+        assert [result["report"] for result in response.context["results"]] == newest_first
+
+    def test_filters_narrow_the_results(self, client, desk):
+        response = client.get(reverse("search"), {"q": "militia", "access": "free"})
+        assert [result["report"].slug for result in response.context["results"]] == ["free"]
+
+    def test_the_query_count_is_the_same_for_one_result_and_twenty(self, client, desk):
+        def count_queries():
+            client.get(reverse("search"), {"q": "militia"})
+            with CaptureQueriesContext(connection) as queries:
+                client.get(reverse("search"), {"q": "militia"})
+            return len(queries)
+
+        few = count_queries()
+        for number in range(20):
+            report = ReportFactory(title=f"Militia report {number}")
+            report.tags.add(f"tag {number}", f"other {number}")
+        assert count_queries() == few
+
+
+def test_rebuilding_the_index_finds_reports_loaded_without_signals(desk):
+    from django.core.management import call_command
+
+    Report.objects.filter(slug="free").update(search_public="", search_full="", search_vector_public=None, search_vector_full=None)
+    assert found("commanders") == []
+    call_command("rebuild_search_index", verbosity=0)
+    assert found("commanders") == ["free"]
