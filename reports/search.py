@@ -15,11 +15,12 @@ Queries use web-search syntax: words (all must match), "a phrase", `OR` between 
 lookup) and stemmed, in documents and queries alike.
 """
 import re
+import threading
 from dataclasses import dataclass
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -84,6 +85,28 @@ def index_reports(reports):
         if on_postgresql:
             fields += ["search_vector_public", "search_vector_full"]
         Report.objects.bulk_update(batch, fields)
+
+
+_pending = threading.local()
+
+
+def schedule_indexing(report_ids):
+    """
+    Mark reports for re-indexing when the current transaction commits (at once outside one), so
+    that a save touching many parts of a report indexes it once. A search in this thread first
+    indexes what is still pending, so it always sees this thread's own writes.
+    """
+    pending = getattr(_pending, "ids", None)
+    if pending is None:
+        pending = _pending.ids = set()
+    pending.update(report_ids)
+    transaction.on_commit(index_pending)
+
+
+def index_pending():
+    ids, _pending.ids = getattr(_pending, "ids", None), None
+    if ids:
+        index_reports(Report.objects.filter(pk__in=ids))
 
 
 # -- Queries -----------------------------------------------------------------------------------
@@ -168,6 +191,7 @@ def search_reports(text, user, *, sort="relevance"):
     Published reports matching `text` that `user` may find, best first (or newest first with
     sort="date"). A report the user may not read is matched on its public document only.
     """
+    index_pending()
     parsed = text if isinstance(text, ParsedQuery) else parse_query(text)
     reports = Report.objects.published()
     if not parsed:

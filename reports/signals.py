@@ -1,4 +1,7 @@
-"""Keep the search documents current: any save that changes what a report's document holds re-indexes it."""
+"""
+Keep the search documents current: any save that changes what a report's document holds marks the
+report for re-indexing, done once per report when the transaction commits (see reports.search).
+"""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -14,17 +17,17 @@ from .models import (
     Report,
     ReportQuote,
 )
-from .search import index_reports
+from .search import schedule_indexing
 
 
 def reindex(**lookup):
-    index_reports(Report.objects.filter(**lookup))
+    schedule_indexing(Report.objects.filter(**lookup).values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Report)
 def report_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        reindex(pk=instance.pk)
+        schedule_indexing([instance.pk])
 
 
 @receiver(m2m_changed, sender=Report.tags.through)
@@ -35,9 +38,9 @@ def report_links_changed(sender, instance, action, reverse, model, pk_set, **kwa
     if not action.startswith("post_"):
         return
     if isinstance(instance, Report):
-        reindex(pk=instance.pk)
+        schedule_indexing([instance.pk])
     elif pk_set:
-        reindex(pk__in=pk_set)
+        schedule_indexing(pk_set)
 
 
 @receiver(post_save, sender=Footnote)
@@ -45,8 +48,8 @@ def report_links_changed(sender, instance, action, reverse, model, pk_set, **kwa
 @receiver(post_save, sender=ReportQuote)
 @receiver(post_delete, sender=ReportQuote)
 def report_part_changed(sender, instance, raw=False, **kwargs):
-    if not raw and Report.objects.filter(pk=instance.report_id).exists():
-        reindex(pk=instance.report_id)
+    if not raw:
+        schedule_indexing([instance.report_id])
 
 
 @receiver(post_save, sender=Quote)

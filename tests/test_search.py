@@ -201,7 +201,17 @@ class TestResultsPage:
 def test_rebuilding_the_index_finds_reports_loaded_without_signals(desk):
     from django.core.management import call_command
 
+    assert found("commanders") == ["free"]
     Report.objects.filter(slug="free").update(search_public="", search_full="", search_vector_public=None, search_vector_full=None)
     assert found("commanders") == []
     call_command("rebuild_search_index", verbosity=0)
     assert found("commanders") == ["free"]
+
+
+def test_a_save_is_indexed_when_its_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = ReportFactory(title="Drone strike claimed")
+        report.tags.add("drones")
+    report.refresh_from_db()
+    assert " drone strike claim " in report.search_public
+    assert " drone " in report.search_full
