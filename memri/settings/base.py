@@ -142,6 +142,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reports@localhost")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Threat Monitor")
 
+# How many reverse proxies of our own stand in front of the site (see reports/client.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
