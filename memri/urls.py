@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from django.urls.converters import SlugConverter
 from django.views.generic import TemplateView
 
-from reports import feeds, views
+from reports import feeds, reader_views, views
 from reports.sitemaps import SITEMAPS
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
@@ -40,6 +40,10 @@ urlpatterns = [
     path("outlets/<slug:slug>/", views.OutletDetailView.as_view(), name="outlet_detail"),
     path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
     path("account/", views.AccountView.as_view(), name="account"),
+    path("account/institution/", reader_views.JoinInstitutionView.as_view(), name="join_institution"),
+    path("account/institution/<str:token>/", reader_views.ConfirmMembershipView.as_view(), name="confirm_membership"),
+    path("follow/<str:kind>/<uslug:slug>/", reader_views.FollowView.as_view(), name="follow"),
+    path("alerts/unsubscribe/<str:token>/", reader_views.UnsubscribeView.as_view(), name="alerts_unsubscribe"),
     *feed_paths("feeds/", feeds.ReportFeed, "feed"),
     *feed_paths("series/<slug:slug>/", feeds.SeriesFeed, "series_feed"),
     *feed_paths("tags/<uslug:slug>/", feeds.TagFeed, "tag_feed"),

@@ -3,12 +3,14 @@ Who may read what: the facts about a reader that the access policy needs.
 
 The policy itself is stated once, on the reports' QuerySet and model
 (`Report.objects.readable_by(user)` and `report.is_readable_by(user)`); both ask this module
-what a user is. A reader's rank is the highest rank among the tiers of their subscriptions that
-are active today; desk staff read everything.
+what a user is. A reader's rank is the highest rank among the tiers they hold today: their own
+active subscriptions, the institutions they are confirmed members of, and the institution whose
+network they are reading from (when `InstitutionNetworkMiddleware` has noted their address),
+each counted only while its term, grace days included, runs. Desk staff read everything.
 """
-from django.db.models import Max
+import ipaddress
 
-RANK_CACHE_ATTRIBUTE = "_reader_rank"
+ACCESS_CACHE_ATTRIBUTE = "_reader_access"
 
 
 def is_desk_staff(user):
@@ -22,22 +24,64 @@ def is_desk_staff(user):
     )
 
 
-def reader_rank(user):
-    """The highest tier rank the user's active subscriptions give, or None when they give none."""
-    if user is None or not user.is_authenticated or not user.is_active:
+def network_institution(ip):
+    """The active institution one of whose networks holds this address, the highest tier first."""
+    if not ip:
         return None
-    if not hasattr(user, RANK_CACHE_ATTRIBUTE):
-        from reports.models import Subscription
+    from reports.models import InstitutionNetwork
 
-        rank = Subscription.objects.active().filter(user=user).aggregate(rank=Max("tier__rank"))["rank"]
-        setattr(user, RANK_CACHE_ATTRIBUTE, rank)
-    return getattr(user, RANK_CACHE_ATTRIBUTE)
+    address = ipaddress.ip_address(ip)
+    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions()).select_related(
+        "institution__tier"
+    )
+    matches = [network.institution for network in networks if address in ipaddress.ip_network(network.cidr)]
+    return max(matches, key=lambda institution: institution.tier.rank, default=None)
 
 
-def forget_reader_rank(user):
-    """Drop the rank remembered on this user object, after their subscriptions change."""
-    if user is not None and hasattr(user, RANK_CACHE_ATTRIBUTE):
-        delattr(user, RANK_CACHE_ATTRIBUTE)
+def active_institutions():
+    from reports.models import Institution
+
+    return Institution.objects.active()
+
+
+def reader_access(user):
+    """(rank, institution): the highest rank the user holds today, and the institution giving it, if one does."""
+    if user is None:
+        return None, None
+    if not hasattr(user, ACCESS_CACHE_ATTRIBUTE):
+        setattr(user, ACCESS_CACHE_ATTRIBUTE, _reader_access(user))
+    return getattr(user, ACCESS_CACHE_ATTRIBUTE)
+
+
+def _reader_access(user):
+    from reports.models import Subscription
+
+    holdings = []  # (rank, institution or None)
+    if user.is_authenticated and user.is_active:
+        own = Subscription.objects.active().filter(user=user).order_by("-tier__rank").select_related("tier").first()
+        if own:
+            holdings.append((own.tier.rank, None))
+        member_of = (
+            active_institutions().filter(memberships__user=user).select_related("tier").order_by("-tier__rank").first()
+        )
+        if member_of:
+            holdings.append((member_of.tier.rank, member_of))
+    network = network_institution(getattr(user, "client_ip", None))
+    if network:
+        holdings.append((network.tier.rank, network))
+    # The highest rank wins; at equal rank, an institution's access (so its usage report counts the read).
+    return max(holdings, key=lambda holding: (holding[0], holding[1] is not None), default=(None, None))
+
+
+def reader_rank(user):
+    """The highest tier rank the user holds today, or None when they hold none."""
+    return reader_access(user)[0]
+
+
+def forget_reader_access(user):
+    """Drop what was worked out for this user object, after their subscriptions change."""
+    if user is not None and hasattr(user, ACCESS_CACHE_ATTRIBUTE):
+        delattr(user, ACCESS_CACHE_ATTRIBUTE)
 
 
 class Audience:
@@ -52,7 +96,7 @@ class Audience:
     def __init__(self, label, *, is_authenticated, rank=None):
         self.label = label
         self.is_authenticated = is_authenticated
-        setattr(self, RANK_CACHE_ATTRIBUTE, rank)
+        setattr(self, ACCESS_CACHE_ATTRIBUTE, (rank, None))
 
     def has_perm(self, permission):
         return False

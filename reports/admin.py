@@ -13,8 +13,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,11 +28,16 @@ from .access import preview_audiences
 from .names import normalize_name
 from .revisions import field_changes
 from .suggestions import LINKABLE, unlinked_mentions
+from .usage import monthly_usage_csv, subscribers_csv
 
 from .models import (
     Country,
     Designation,
     Footnote,
+    Institution,
+    InstitutionDomain,
+    InstitutionMembership,
+    InstitutionNetwork,
     Organization,
     OrganizationAlias,
     Outlet,
@@ -40,6 +45,7 @@ from .models import (
     Person,
     PersonAlias,
     Quote,
+    Read,
     Report,
     ReportQuote,
     Role,
@@ -506,16 +512,112 @@ class TierAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class EndingSoonFilter(admin.SimpleListFilter):
+    """Terms whose last paid day falls within the next 30 days: the renewals to chase."""
+
+    title = "ending"
+    parameter_name = "ending"
+
+    def lookups(self, request, model_admin):
+        return [("30", "Within 30 days")]
+
+    def queryset(self, request, queryset):
+        return queryset.ending_within(30) if self.value() == "30" else queryset
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "tier", "starts_on", "ends_on", "active"]
-    list_filter = ["tier", "ends_on"]
+    list_display = ["user", "tier", "starts_on", "ends_on", "grace_days", "active"]
+    list_filter = [EndingSoonFilter, "tier", "ends_on"]
     list_select_related = ["user", "tier"]
     search_fields = ["user__username", "user__email", "note"]
     autocomplete_fields = ["user"]
     date_hierarchy = "ends_on"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["access_ends_on", "created_at", "updated_at"]
+    actions = ["export_csv"]
 
     @admin.display(boolean=True)
     def active(self, subscription):
         return subscription.is_active()
+
+    @admin.action(description="Export the selected subscribers as CSV")
+    def export_csv(self, request, queryset):
+        return csv_response(subscribers_csv(queryset), "subscribers.csv")
+
+
+def csv_response(text, filename):
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class InstitutionDomainInline(admin.TabularInline):
+    model = InstitutionDomain
+    extra = 1
+
+
+class InstitutionNetworkInline(admin.TabularInline):
+    model = InstitutionNetwork
+    extra = 1
+
+
+class InstitutionMembershipInline(admin.TabularInline):
+    model = InstitutionMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "tier", "starts_on", "ends_on", "grace_days", "active", "seats"]
+    list_filter = [EndingSoonFilter, "tier"]
+    search_fields = ["name", "domains__domain", "contact_email"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["access_ends_on", "created_at", "updated_at"]
+    inlines = [InstitutionDomainInline, InstitutionNetworkInline, InstitutionMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tier").annotate(members=Count("memberships"))
+
+    @admin.display(boolean=True)
+    def active(self, institution):
+        return institution.is_active()
+
+    @admin.display(description="seats used", ordering="members")
+    def seats(self, institution):
+        return f"{institution.members} / {institution.seat_limit}" if institution.seat_limit else f"{institution.members} / no limit"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/usage.csv",
+                self.admin_site.admin_view(self.usage_view),
+                name="reports_institution_usage",
+            )
+        ] + super().get_urls()
+
+    def usage_view(self, request, object_id):
+        """The monthly usage report of one institution, as CSV."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        institution = self.get_object(request, unquote(object_id))
+        if institution is None:
+            raise Http404
+        return csv_response(monthly_usage_csv(institution), f"usage-{institution.slug}.csv")
+
+
+@admin.register(Read)
+class ReadAdmin(admin.ModelAdmin):
+    """Reads are recorded by the site, never edited."""
+
+    list_display = ["read_at", "report", "user", "institution"]
+    list_filter = ["institution", "read_at"]
+    list_select_related = ["report", "user", "institution"]
+    date_hierarchy = "read_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -88,3 +88,7 @@ class AccessRequestForm(forms.Form):
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[settings.SUBSCRIPTIONS_EMAIL],
         )
+
+
+class InstitutionEmailForm(forms.Form):
+    email = forms.EmailField(label="Your work e-mail address", help_text="At your agency's, university's or newsroom's domain.")

@@ -1,5 +1,7 @@
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .client import client_ip
+
 
 class PrivateForSignedInMiddleware:
     """
@@ -16,3 +18,17 @@ class PrivateForSignedInMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class InstitutionNetworkMiddleware:
+    """
+    Notes the client's address on the user (anonymous or not), so that the access policy can give
+    readers on an institution's network the institution's access without logging in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user.client_ip = client_ip(request)
+        return self.get_response(request)

@@ -14,9 +14,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from taggit.models import Tag
 
-from .access import is_desk_staff, preview_audiences
+from .access import is_desk_staff, preview_audiences, reader_access
 from .forms import AccessRequestForm, ReportFilterForm
-from .models import Organization, Outlet, Person, Quote, Report, Series, Tier
+from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
 from .search import highlight, matching_entities, parse_query, search_reports, snippet
 from .structured_data import news_article
 
@@ -135,7 +135,25 @@ class ReportDetailView(DetailView):
             )
         return context
 
+    counts_as_read = True
+
+    def record_read(self, context):
+        """A read of gated text by a reader (not the desk, not a preview) counts in usage reports."""
+        report, user = self.object, self.request.user
+        if not (self.counts_as_read and context["can_read"] and not report.is_complimentary):
+            return
+        if context["audiences"] or not report.is_published() or self.request.method != "GET":
+            return
+        institution = reader_access(user)[1]
+        Read.objects.record(
+            report=report,
+            user=user if user.is_authenticated else None,
+            institution=institution,
+            ip=None if user.is_authenticated else getattr(user, "client_ip", None),
+        )
+
     def render_to_response(self, context, **response_kwargs):
+        self.record_read(context)
         response = super().render_to_response(context, **response_kwargs)
         if not self.object.is_published() or context["audiences"]:
             add_never_cache_headers(response)
@@ -148,6 +166,7 @@ class ReportDetailView(DetailView):
 
 class ReportPrintView(ReportDetailView):
     template_name = "reports/report_print.html"
+    counts_as_read = False
 
 
 class ProfileView(DetailView):
@@ -159,6 +178,7 @@ class ProfileView(DetailView):
     reports_relation = None
     filter_name = None
     quotes_relation = None
+    follow_kind = None  # what a reader follows this as (tag, series, organization, person), if they can
 
     def get_context_data(self, **kwargs):
         on_this = {self.reports_relation: self.object}
@@ -169,6 +189,12 @@ class ProfileView(DetailView):
             all_reports_url=f"{reverse('report_list')}?{urlencode({self.filter_name: self.object.slug})}",
             **kwargs,
         )
+        if self.follow_kind:
+            context["follow_kind"] = self.follow_kind
+            context["following"] = (
+                self.request.user.is_authenticated
+                and Follow.objects.filter(user=self.request.user, **{self.follow_kind: self.object}).exists()
+            )
         if self.quotes_relation:
             context["quotes"] = (
                 Quote.objects.readable_by(self.request.user)
@@ -182,14 +208,14 @@ class ProfileView(DetailView):
 
 class SeriesDetailView(ProfileView):
     model = Series
-    reports_relation = filter_name = "series"
+    reports_relation = filter_name = follow_kind = "series"
 
 
 class TagDetailView(ProfileView):
     model = Tag
     template_name = "reports/tag_detail.html"
     reports_relation = "tags"
-    filter_name = "tag"
+    filter_name = follow_kind = "tag"
 
 
 class OrganizationDetailView(ProfileView):
@@ -197,13 +223,13 @@ class OrganizationDetailView(ProfileView):
         "aliases", "countries", "designations", "members", "roles__person"
     )
     reports_relation = "organizations"
-    filter_name = quotes_relation = "organization"
+    filter_name = quotes_relation = follow_kind = "organization"
 
 
 class PersonDetailView(ProfileView):
     queryset = Person.objects.prefetch_related("aliases", "roles__organization")
     reports_relation = "people"
-    filter_name = quotes_relation = "person"
+    filter_name = quotes_relation = follow_kind = "person"
 
 
 class OutletDetailView(ProfileView):
@@ -233,10 +259,14 @@ class AccountView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         subscriptions = self.request.user.subscriptions.select_related("tier").order_by("-ends_on")
         active = [subscription for subscription in subscriptions if subscription.is_active()]
+        user = self.request.user
         return super().get_context_data(
             subscriptions=subscriptions,
             current=max(active, key=lambda subscription: subscription.tier.rank, default=None),
             today=timezone.localdate(),
+            memberships=user.memberships.select_related("institution__tier"),
+            follows=user.follows.select_related("tag", "series", "organization", "person"),
+            alerts_enabled=getattr(AlertState.objects.filter(user=user).first(), "enabled", True),
             **kwargs,
         )
 

@@ -15,7 +15,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Institution, InstitutionMembership, Report
 from tests.factories import (
     FootnoteFactory,
     OrganizationFactory,
@@ -40,8 +40,8 @@ ORIGINAL = "MARKER-ORIGINAL-0a5c"
 TITLE = "MARKER-TITLE-77d2"
 GATED_MARKERS = {BODY, NOTE, QUOTE, ORIGINAL}
 
-VISITORS = ["anonymous", "registered", "expired", "lower_tier", "active", "staff"]
-READERS = {"active", "staff"}
+VISITORS = ["anonymous", "registered", "expired", "lower_tier", "active", "institutional", "staff"]
+READERS = {"active", "institutional", "staff"}
 
 # Where the gated text may be shown to a reader, and which part of it.
 SHOWN_TO_READERS = {
@@ -68,6 +68,13 @@ def make_visitor(kind):
         return SubscriptionFactory(tier=tier("jttm")).user
     if kind == "active":
         return SubscriptionFactory(tier=tier("premium"), ends_on=today).user
+    if kind == "institutional":
+        institution = Institution.objects.create(
+            name="Agency", slug="agency", tier=tier("premium"), starts_on=today, ends_on=today + dt.timedelta(days=30)
+        )
+        user = UserFactory(email="reader@agency.example")
+        InstitutionMembership.objects.create(institution=institution, user=user, email=user.email)
+        return user
     if kind == "staff":
         return StaffFactory(group="Analysts")
     raise ValueError(kind)
@@ -227,5 +234,5 @@ def test_the_queryset_and_the_object_method_agree(kind):
     reports = [ReportFactory(required_tier=None), ReportFactory(required_tier=tier("jttm")), ReportFactory(required_tier=tier("premium"))]
     readable = set(Report.objects.readable_by(visitor))
     assert {report for report in reports if report.is_readable_by(visitor)} == readable
-    expected_count = {"anonymous": 1, "registered": 1, "expired": 1, "lower_tier": 2, "active": 3, "staff": 3}[kind]
+    expected_count = {"anonymous": 1, "registered": 1, "expired": 1, "lower_tier": 2, "active": 3, "institutional": 3, "staff": 3}[kind]
     assert len(readable) == expected_count

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reports.middleware.InstitutionNetworkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reports.middleware.PrivateForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +152,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The site's public address, for links in e-mails sent outside a request (alerts).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Where institutional access requests from the subscription page go.
 SUBSCRIPTIONS_EMAIL = os.environ.get("SUBSCRIPTIONS_EMAIL", "subscriptions@localhost")

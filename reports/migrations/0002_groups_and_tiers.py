@@ -63,7 +63,8 @@ def codename(action, model):
     return f"{action}_report" if action == "publish" else f"{action}_{model}"
 
 
-def create_groups_and_tiers(apps, schema_editor):
+def grant_permissions(apps, groups):
+    """Give each group ({name: {app: {model: [actions]}}}) its permissions, creating what is missing."""
     # Permissions are normally created after all migrations have run; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -72,7 +73,7 @@ def create_groups_and_tiers(apps, schema_editor):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, grants in GROUPS.items():
+    for group_name, grants in groups.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         for app_label, models in grants.items():
             for model, actions in models.items():
@@ -82,6 +83,10 @@ def create_groups_and_tiers(apps, schema_editor):
                             content_type__app_label=app_label, codename=codename(action, model)
                         )
                     )
+
+
+def create_groups_and_tiers(apps, schema_editor):
+    grant_permissions(apps, GROUPS)
 
     Tier = apps.get_model("reports", "Tier")
     for name, slug, rank, description in TIERS:

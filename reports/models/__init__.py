@@ -1,3 +1,4 @@
+from .alerts import AlertState, Follow, SentAlert
 from .entities import (
     Designation,
     Organization,
@@ -11,9 +12,17 @@ from .entities import (
 )
 from .places import Country, Series
 from .reports import Footnote, Report, ReportQuote
-from .subscriptions import Subscription, Tier
+from .subscriptions import Institution, InstitutionDomain, InstitutionMembership, InstitutionNetwork, Subscription, Tier
+from .usage import Read
 
 __all__ = [
+    "AlertState",
+    "Follow",
+    "Institution",
+    "InstitutionDomain",
+    "InstitutionMembership",
+    "InstitutionNetwork",
+    "Read",
     "Country",
     "Designation",
     "Footnote",
@@ -25,6 +34,7 @@ __all__ = [
     "PersonAlias",
     "Quote",
     "Report",
+    "SentAlert",
     "ReportQuote",
     "Role",
     "Series",

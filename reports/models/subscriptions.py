@@ -1,4 +1,9 @@
+"""Tiers, and who holds them: readers by subscription, institutions for their members and networks."""
+import datetime as dt
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,30 +29,60 @@ class Tier(models.Model):
         return self.name
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class TermQuerySet(models.QuerySet):
     def active(self, on=None):
-        """Subscriptions in force on the given day (today in the site's time zone by default)."""
+        """In force on the given day (today in the site's time zone by default), grace days included."""
         day = on or timezone.localdate()
-        return self.filter(starts_on__lte=day, ends_on__gte=day)
+        return self.filter(starts_on__lte=day, access_ends_on__gte=day)
+
+    def ending_within(self, days, on=None):
+        day = on or timezone.localdate()
+        return self.filter(ends_on__gte=day, ends_on__lte=day + dt.timedelta(days=days))
 
 
-class Subscription(Timestamped):
-    """A reader's subscription to a tier. It grants access from its first to its last day, inclusive."""
+class Term(Timestamped):
+    """
+    A paid term of access to a tier: from its first day to its last day inclusive, plus any grace
+    days after it, in the site's time zone. Access ends at midnight after the last grace day.
+    """
+
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(help_text="The last paid day, inclusive.")
+    grace_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days of access after the last paid day, e.g. while a renewal is processed."
+    )
+    access_ends_on = models.DateField(editable=False, db_index=True, help_text="The last day of access.")
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-ends_on"]
+
+    def save(self, *args, **kwargs):
+        self.access_ends_on = self.ends_on + dt.timedelta(days=self.grace_days)
+        super().save(*args, **kwargs)
+
+    def is_active(self, on=None):
+        day = on or timezone.localdate()
+        return self.starts_on <= day <= self.ends_on + dt.timedelta(days=self.grace_days)
+
+    def in_grace(self, on=None):
+        day = on or timezone.localdate()
+        return self.is_active(day) and day > self.ends_on
+
+
+class Subscription(Term):
+    """A reader's own subscription to a tier."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
     )
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="subscriptions")
-    starts_on = models.DateField(default=timezone.localdate)
-    ends_on = models.DateField(
-        help_text="The last day of access, inclusive. Access ends at midnight, site time, after it."
-    )
     note = models.CharField(max_length=200, blank=True, help_text="Invoice or order reference.")
 
-    objects = SubscriptionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-ends_on"]
+    class Meta(Term.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
@@ -59,6 +94,100 @@ class Subscription(Timestamped):
     def __str__(self):
         return f"{self.user} – {self.tier} until {self.ends_on:%Y-%m-%d}"
 
-    def is_active(self, on=None):
-        day = on or timezone.localdate()
-        return self.starts_on <= day <= self.ends_on
+
+class Institution(Term):
+    """
+    An agency, university or newsroom that buys access for its people: members (users with a
+    confirmed address at one of its e-mail domains, up to the seat limit) and anyone reading from
+    one of its networks, without logging in.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="institutions")
+    seat_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many members may join. Empty: no limit. Network readers take no seat."
+    )
+    contact_email = models.EmailField(blank=True)
+
+    class Meta(Term.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="institution_term_ends_after_it_starts",
+                violation_error_message="A term cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def seats_used(self):
+        return self.memberships.count()
+
+    def has_free_seat(self):
+        return self.seat_limit is None or self.seats_used() < self.seat_limit
+
+    def takes_domain_of(self, email):
+        domain = email.rpartition("@")[2].lower()
+        return self.domains.filter(domain=domain).exists()
+
+
+class InstitutionDomain(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True, help_text="e.g. agency.gov: addresses ending @agency.gov.")
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().removeprefix("@")
+        super().save(*args, **kwargs)
+
+
+def validate_network(value):
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValidationError("Give a network in CIDR form, such as 192.0.2.0/24 or 2001:db8::/48.")
+
+
+class InstitutionNetwork(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="networks")
+    cidr = models.CharField("network (CIDR)", max_length=64, validators=[validate_network])
+
+    class Meta:
+        ordering = ["cidr"]
+
+    def __str__(self):
+        return self.cidr
+
+    def save(self, *args, **kwargs):
+        self.cidr = str(ipaddress.ip_network(self.cidr, strict=False))
+        super().save(*args, **kwargs)
+
+
+class InstitutionMembership(Timestamped):
+    """A member of an institution: a user who confirmed an address at one of its domains."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    email = models.EmailField(help_text="The confirmed address at the institution's domain.")
+
+    class Meta:
+        ordering = ["institution", "email"]
+        constraints = [models.UniqueConstraint(fields=["institution", "user"], name="one_membership_per_institution")]
+
+    def __str__(self):
+        return f"{self.email} at {self.institution}"
+
+    def clean(self):
+        super().clean()
+        if self._state.adding and self.institution_id and not self.institution.has_free_seat():
+            raise ValidationError(
+                f"{self.institution} has used all its {self.institution.seat_limit} seats: "
+                "free one, or raise the seat limit, before adding a member."
+            )

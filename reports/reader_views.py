@@ -1,0 +1,99 @@
+"""A reader's own settings: follows, e-mail alerts and institutional membership."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.mail import send_mail
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView
+from taggit.models import Tag
+
+from .alerts import absolute, user_for_unsubscribe_token
+from .forms import InstitutionEmailForm
+from .models import AlertState, Follow, Organization, Person, Series
+from .services import MembershipRefused, confirm_membership, institution_for_address, membership_token
+
+FOLLOWABLE_MODELS = {"tag": Tag, "series": Series, "organization": Organization, "person": Person}
+
+
+class FollowView(LoginRequiredMixin, View):
+    """POST: follow (or, with action=unfollow, stop following) a tag, series, organization or person."""
+
+    def post(self, request, kind, slug):
+        if kind not in FOLLOWABLE_MODELS:
+            raise Http404
+        followed = get_object_or_404(FOLLOWABLE_MODELS[kind], slug=slug)
+        if request.POST.get("action") == "unfollow":
+            Follow.objects.filter(user=request.user, **{kind: followed}).delete()
+            messages.success(request, f"You no longer follow {followed}.")
+        else:
+            Follow.objects.get_or_create(user=request.user, **{kind: followed})
+            AlertState.objects.update_or_create(user=request.user, defaults={"enabled": True})
+            messages.success(request, f"You follow {followed}: new reports on it will come in your e-mail digest.")
+        return redirect(request.POST.get("next") if url_is_local(request.POST.get("next")) else "account")
+
+
+def url_is_local(url):
+    return bool(url) and url.startswith("/") and not url.startswith("//")
+
+
+class UnsubscribeView(View):
+    """The link in every digest: stops the reader's alerts, no login needed (the signed token is the key)."""
+
+    template_name = "reports/unsubscribe.html"
+
+    def get(self, request, token):
+        return render(request, self.template_name, {"reader": self.reader(token), "done": False})
+
+    def post(self, request, token):
+        reader = self.reader(token)
+        AlertState.objects.update_or_create(user=reader, defaults={"enabled": False})
+        return render(request, self.template_name, {"reader": reader, "done": True})
+
+    @staticmethod
+    def reader(token):
+        reader = user_for_unsubscribe_token(token)
+        if reader is None:
+            raise Http404("This unsubscribe link is not valid.")
+        return reader
+
+
+class JoinInstitutionView(LoginRequiredMixin, FormView):
+    """A reader gives their work address; a link to confirm it goes there."""
+
+    form_class = InstitutionEmailForm
+    template_name = "reports/join_institution.html"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        institution = institution_for_address(email)
+        if institution is None:
+            form.add_error("email", "No institution with current access uses that e-mail domain.")
+            return self.form_invalid(form)
+        link = absolute(reverse("confirm_membership", args=[membership_token(user=self.request.user, email=email)]))
+        send_mail(
+            subject=f"Confirm your access through {institution}",
+            message=(
+                f"Follow this link to read with {institution}'s access, as {self.request.user.get_username()}:\n"
+                f"{link}\n\nThe link works for three days. If you did not ask for this, ignore this message."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+        messages.success(self.request, f"We sent a confirmation link to {email}.")
+        return redirect("account")
+
+
+class ConfirmMembershipView(LoginRequiredMixin, View):
+    def get(self, request, token):
+        return render(request, "reports/confirm_membership.html", {"token": token})
+
+    def post(self, request, token):
+        try:
+            membership = confirm_membership(user=request.user, token=token)
+        except MembershipRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"You now read with {membership.institution}'s access.")
+        return redirect("account")
