@@ -159,7 +159,7 @@ class TestSubscriptionManagers:
         client.force_login(subscription_manager)
         response = client.post(
             reverse("admin:reports_subscription_add"),
-            {"user": reader.pk, "tier": premium.pk, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "note": ""},
+            {"user": reader.pk, "tier": premium.pk, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "grace_days": "0", "note": ""},
         )
         assert response.status_code == 302
         assert Subscription.objects.get(user=reader).tier == premium
@@ -239,7 +239,7 @@ class TestBadInput:
         reader = UserFactory()
         response = admin_client.post(
             reverse("admin:reports_subscription_add"),
-            {"user": reader.pk, "tier": jttm.pk, "starts_on": "2026-05-01", "ends_on": "2026-04-01"},
+            {"user": reader.pk, "tier": jttm.pk, "starts_on": "2026-05-01", "ends_on": "2026-04-01", "grace_days": "0"},
         )
         assert response.status_code == 200
         assert "A subscription cannot end before it starts." in response.content.decode()
