@@ -104,7 +104,10 @@ def build_site(n):
     site.subscriber = SubscriptionFactory(user__username="budget-subscriber", tier=tier("premium")).user
     jttm = tier("jttm")
     site.past_subscriptions = Subscription.objects.bulk_create(
-        Subscription(user=site.subscriber, tier=jttm, starts_on=dt.date(year, 1, 1), ends_on=dt.date(year, 6, 30))
+        Subscription(
+            user=site.subscriber, tier=jttm, starts_on=dt.date(year, 1, 1), ends_on=dt.date(year, 6, 30),
+            access_ends_on=dt.date(year, 6, 30),
+        )
         for year in range(2000, 2000 + n - 1)
     )
     return site
