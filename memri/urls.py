@@ -5,6 +5,7 @@ from django.urls.converters import SlugConverter
 from django.views.generic import TemplateView
 
 from reports import feeds, reader_views, views
+from reports import exports
 from reports.sitemaps import SITEMAPS
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
@@ -48,6 +49,13 @@ urlpatterns = [
     *feed_paths("series/<slug:slug>/", feeds.SeriesFeed, "series_feed"),
     *feed_paths("tags/<uslug:slug>/", feeds.TagFeed, "tag_feed"),
     *feed_paths("organizations/<slug:slug>/", feeds.OrganizationFeed, "organization_feed"),
+    path("reports/export.csv", exports.ReportListCsvView.as_view(), name="report_list_csv"),
+    path("reports/<slug:slug>/stix.json", exports.ReportStixView.as_view(), name="report_stix"),
+    path("organizations/<slug:slug>/stix.json", exports.OrganizationStixView.as_view(), name="organization_stix"),
+    path("people/<slug:slug>/stix.json", exports.PersonStixView.as_view(), name="person_stix"),
+    path("organizations/<slug:slug>/quotes.csv", exports.OrganizationQuotesCsvView.as_view(), name="organization_quotes_csv"),
+    path("people/<slug:slug>/quotes.csv", exports.PersonQuotesCsvView.as_view(), name="person_quotes_csv"),
+    path("outlets/<slug:slug>/quotes.csv", exports.OutletQuotesCsvView.as_view(), name="outlet_quotes_csv"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("accounts/", include("django.contrib.auth.urls")),

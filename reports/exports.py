@@ -1,0 +1,178 @@
+"""
+Downloads for intelligence users: STIX 2.1 bundles of a report, an organization or a person, and
+CSV tables of a speaker's quotes and of the report list with its filters.
+
+Each starts from the access policy: a report's bundle only for someone who may read the report
+(anonymous visitors are sent to log in, others get a 403, as on the site); a profile's bundle and
+its quotes table only with the quotes `Quote.objects.readable_by(user)` gives; the report table
+only with what every report's teaser shows to everyone. Published reports only: machine readers
+should never ingest an unreleased text, and STIX requires a publication time.
+"""
+import csv
+import json
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views import View
+
+from .forms import ReportFilterForm
+from .models import Organization, Outlet, Person, Quote, Report
+from .stix import MEDIA_TYPE, organization_bundle, person_bundle, report_bundle
+
+# A cell that starts like a formula is run by spreadsheets; quotes come from hostile media.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPORT_COLUMNS = ["title", "reference", "date", "series", "access", "tags", "url"]
+QUOTE_COLUMNS = [
+    "date", "speaker", "organization", "outlet", "original_language", "original_text", "translation", "reports",
+]
+
+
+def spreadsheet_safe(value):
+    """The cell as text, with a leading apostrophe where a spreadsheet would take it for a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer's output."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(filename, header, rows):
+    """A streamed CSV download, UTF-8 with a byte-order mark so that spreadsheets read Arabic right."""
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return personal(response)
+
+
+def personal(response):
+    """What a download holds depends on who asks: no shared cache may keep it for someone else."""
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie", "Authorization"])
+    return response
+
+
+def stix_response(bundle, filename):
+    response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=2), content_type=MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return personal(response)
+
+
+def local_date(moment):
+    return timezone.localtime(moment).date().isoformat() if moment else ""
+
+
+class ReportStixView(View):
+    """/reports/<slug>/stix.json: the bundle of a published report, for those who may read it."""
+
+    def get(self, request, slug):
+        report = get_object_or_404(
+            Report.objects.published().select_related("series", "required_tier").prefetch_related("tags"), slug=slug
+        )
+        if not report.is_readable_by(request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("This report is for subscribers of a higher tier.")
+        return stix_response(report_bundle(report, request.build_absolute_uri), f"{report.slug}.stix.json")
+
+
+class ProfileStixView(View):
+    """/organizations/<slug>/stix.json, /people/<slug>/stix.json: public facts and readable quotes."""
+
+    model = None
+    build = None
+
+    def get(self, request, slug):
+        entity = get_object_or_404(self.model, slug=slug)
+        bundle = self.build(entity, request.user, request.build_absolute_uri)
+        return stix_response(bundle, f"{entity.slug}.stix.json")
+
+
+class OrganizationStixView(ProfileStixView):
+    model = Organization
+    build = staticmethod(organization_bundle)
+
+
+class PersonStixView(ProfileStixView):
+    model = Person
+    build = staticmethod(person_bundle)
+
+
+class QuotesCsvView(View):
+    """/<organizations|people|outlets>/<slug>/quotes.csv: the quotes of a speaker or outlet the visitor may read."""
+
+    model = None
+    quotes_relation = None
+
+    def get(self, request, slug):
+        entity = get_object_or_404(self.model, slug=slug)
+        quotes = (
+            Quote.objects.readable_by(request.user)
+            .filter(**{self.quotes_relation: entity})
+            .select_related("person", "organization", "outlet")
+            .prefetch_related(Prefetch("reports", queryset=Report.objects.published().only("slug"), to_attr="published_reports"))
+        )
+        rows = (
+            [
+                quote.said_on.isoformat() if quote.said_on else "",
+                quote.person or "",
+                quote.organization or "",
+                quote.outlet or "",
+                quote.original_language,
+                quote.original_text,
+                quote.translation,
+                " ".join(request.build_absolute_uri(report.get_absolute_url()) for report in quote.published_reports),
+            ]
+            for quote in quotes
+        )
+        return csv_response(f"{entity.slug}-quotes.csv", QUOTE_COLUMNS, rows)
+
+
+class OrganizationQuotesCsvView(QuotesCsvView):
+    model = Organization
+    quotes_relation = "organization"
+
+
+class PersonQuotesCsvView(QuotesCsvView):
+    model = Person
+    quotes_relation = "person"
+
+
+class OutletQuotesCsvView(QuotesCsvView):
+    model = Outlet
+    quotes_relation = "outlet"
+
+
+class ReportListCsvView(View):
+    """/reports/export.csv?…: the report list with the same filters as the page, teaser columns only."""
+
+    def get(self, request):
+        filters = ReportFilterForm(request.GET)
+        reports = filters.filter(Report.objects.published().for_listing())
+        rows = (
+            [
+                report.title,
+                report.reference,
+                local_date(report.published_at),
+                report.series,
+                report.required_tier or "Free",
+                ", ".join(tag.name for tag in report.tags.all()),
+                request.build_absolute_uri(report.get_absolute_url()),
+            ]
+            for report in reports.iterator(chunk_size=500)
+        )
+        return csv_response("reports.csv", REPORT_COLUMNS, rows)
