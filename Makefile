@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key
+# LOCAL_HTTP=1: plain http on this machine (no https redirect, HSTS or secure-only cookies).
+RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key LOCAL_HTTP=1
 
 .PHONY: run dev test install install-test clean
 
@@ -34,7 +35,7 @@ run: $(VENV)/.installed var/secret-key
 	$(RUN_ENV) $(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
 	$(RUN_ENV) $(BIN)/python manage.py rebuild_search_index
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(RUN_ENV) $(BIN)/gunicorn memri.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(RUN_ENV) $(BIN)/gunicorn memri.wsgi --bind $(HOST):$(PORT) --workers 2
 
 ## Django's development server, with DEBUG on and auto-reload.
 dev: $(VENV)/.installed

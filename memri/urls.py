@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from reports import feeds, reader_views, views
 from reports import exports
 from reports.sitemaps import SITEMAPS
+from reports import errors, health
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
 
@@ -58,6 +59,12 @@ urlpatterns = [
     path("outlets/<slug:slug>/quotes.csv", exports.OutletQuotesCsvView.as_view(), name="outlet_quotes_csv"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("health/", health.health, name="health"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -10,9 +10,12 @@ class LiveHTMLFinder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems = []
 
+    def script_allowed(self, attributes):
+        return attributes.get("type") in DATA_BLOCK_TYPES
+
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and attributes.get("type") not in DATA_BLOCK_TYPES:
+        if tag == "script" and not self.script_allowed(attributes):
             self.problems.append(f"<script> element: {attrs}")
         if tag in {"iframe", "object", "embed"}:
             self.problems.append(f"<{tag}> element")
@@ -27,5 +30,28 @@ class LiveHTMLFinder(HTMLParser):
 def live_html(page):
     """Everything in `page` that a browser would run: scripts, event handlers, script URLs."""
     finder = LiveHTMLFinder()
+    finder.feed(page)
+    return finder.problems
+
+
+class InlineCodeFinder(LiveHTMLFinder):
+    """What a Content-Security-Policy without 'unsafe-inline' would block: inline script or style."""
+
+    def script_allowed(self, attributes):
+        """Data blocks, and script files from the site itself (script-src 'self')."""
+        src = attributes.get("src") or ""
+        return super().script_allowed(attributes) or (src.startswith("/") and not src.startswith("//"))
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        if tag == "style":
+            self.problems.append("<style> element")
+        if any(name == "style" for name, _ in attrs):
+            self.problems.append(f"style attribute on <{tag}>")
+
+
+def inline_code(page):
+    """Everything in `page` that a strict CSP would refuse: live HTML, <style> elements, style attributes."""
+    finder = InlineCodeFinder()
     finder.feed(page)
     return finder.problems

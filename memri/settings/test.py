@@ -2,6 +2,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# The test client speaks plain http; tests that need production security switch it on.
+os.environ.setdefault("LOCAL_HTTP", "1")
 
 from memri.settings.base import *  # noqa: E402,F403
 

@@ -1,0 +1,124 @@
+"""
+Outages: while the database cannot be reached, pages answer a friendly 503 and /health/ fails;
+when it comes back the site answers again by itself, without a restart.
+
+The real outage stops and starts the test suite's throwaway PostgreSQL (scripts/run-tests exports
+PGTEST_BIN and PGTEST_DIR); it runs only there.
+"""
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+
+import pytest
+from django.db import InterfaceError, OperationalError, connection, connections
+from django.urls import reverse
+
+from reports import health
+from tests.factories import ReportFactory
+
+FRIENDLY = "The reports are out of reach for a moment"
+
+
+@pytest.fixture
+def error_client(client, settings):
+    settings.ROOT_URLCONF = "tests.error_urls"
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.django_db
+class TestOutagePage:
+    def test_a_lost_database_answers_a_friendly_503(self, error_client):
+        """An OperationalError from the database gives the site's 503 page, with Retry-After and no traceback."""
+        response = error_client.get("/test-errors/lose-database/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        page = response.content.decode()
+        assert FRIENDLY in page and 'class="site-header"' in page
+        assert "Traceback" not in page and "OperationalError" not in page
+
+    @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+    def test_a_database_error_raised_in_middleware_answers_503_too(self, error_client, monkeypatch, error):
+        """A connection lost while a middleware loads the session or user is a 503 as well, not a 500."""
+        def lost(*args, **kwargs):
+            raise error("connection lost, on purpose")
+
+        monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", lost)
+        error_client.cookies["sessionid"] = "a" * 32
+        response = error_client.get(reverse("home"))
+        assert response.status_code == 503 and FRIENDLY in response.content.decode()
+
+    def test_other_errors_stay_500(self, error_client):
+        """A bug that is not about the database is a 500, not a 503."""
+        assert error_client.get("/test-errors/fail/").status_code == 500
+
+
+@pytest.mark.django_db
+class TestHealth:
+    def test_healthy_answers_200_with_each_check(self, client):
+        """With the database and the cache working, /health/ answers 200 and names each check ok."""
+        response = client.get(reverse("health"))
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+        assert "no-cache" in response["Cache-Control"]
+
+    def test_a_failing_database_check_answers_503(self, client, monkeypatch):
+        """When the database check raises, /health/ answers 503 naming the failing check, without details."""
+        def lost():
+            raise OperationalError("could not connect to server at 10.1.2.3")
+
+        monkeypatch.setitem(health.CHECKS, "database", lost)
+        response = client.get(reverse("health"))
+        assert response.status_code == 503
+        assert response.json() == {"status": "failing", "checks": {"database": "failing (OperationalError)", "cache": "ok"}}
+        assert "10.1.2.3" not in response.content.decode()
+
+    def test_a_cache_that_loses_values_fails_the_check(self, client, monkeypatch):
+        """A cache that does not give back what was written fails /health/."""
+        monkeypatch.setattr("reports.health.cache.get", lambda key: None)
+        response = client.get(reverse("health"))
+        assert response.status_code == 503 and response.json()["checks"]["cache"] != "ok"
+
+
+PGTEST_BIN, PGTEST_DIR = os.environ.get("PGTEST_BIN"), os.environ.get("PGTEST_DIR")
+
+
+def pg_ctl(*args):
+    """pg_ctl on the suite's throwaway cluster, as its owner (postgres, when we are root)."""
+    command = [f"{PGTEST_BIN}/pg_ctl", "-D", f"{PGTEST_DIR}/data", *args]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+def fetch(url):
+    """(status, body) of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.skipif(not (PGTEST_BIN and PGTEST_DIR), reason="needs the throwaway PostgreSQL of scripts/run-tests")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_site_rides_out_a_postgresql_outage(live_server):
+    """PostgreSQL stopped: pages answer 503, /health/ fails. PostgreSQL started again: both answer 200, no restart."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the outage is staged on PostgreSQL only")
+    ReportFactory(title="Report before the outage")
+    assert fetch(live_server.url + "/")[0] == 200
+    pg_ctl("-m", "fast", "-w", "stop")
+    try:
+        status, page = fetch(live_server.url + "/")
+        assert status == 503 and FRIENDLY in page and "Traceback" not in page
+        status, body = fetch(live_server.url + "/health/")
+        assert status == 503 and json.loads(body)["checks"]["database"] != "ok"
+    finally:
+        pg_ctl("-l", f"{PGTEST_DIR}/log", "-w", "start")
+        connections.close_all()  # this thread's connections died with the server
+    status, page = fetch(live_server.url + "/")
+    assert status == 200 and "Report before the outage" in page
+    assert fetch(live_server.url + "/health/")[0] == 200
