@@ -6,7 +6,6 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
@@ -116,17 +115,4 @@ def test_a_dry_run_prints_titles_and_writes_nothing():
 def test_the_reports_are_indexed_for_search():
     generate(30)
     report = Report.objects.published().filter(required_tier=None).first()
-    assert report in search_reports(report.title, AnonymousUser())
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="several writers need PostgreSQL")
-def test_two_workers_write_what_one_writes(transactional_db, django_db_serialized_rollback):
-    """Workers see only committed rows, hence a transactional test; the data migrations' rows are restored after."""
-    generate(20, 5, "--batch", "5")
-    one = titles()
-    generate(20, 5, "--batch", "5", "--workers", "2")
-    assert sorted(titles()[20:]) == sorted(one)
-    assert Report.objects.values("slug").distinct().count() == 40
-    assert not Report.objects.filter(footnotes=None).exists()
-    report = Report.objects.published().filter(required_tier=None).order_by("-pk").first()
     assert report in search_reports(report.title, AnonymousUser())
