@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ReportsConfig(AppConfig):
@@ -7,3 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the search index to saves)
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, whose default site is the desk's (second factor when required)."""
+
+    default = False  # the app config of `reports` stays ReportsConfig
+    default_site = "reports.admin_site.DeskAdminSite"

@@ -6,6 +6,7 @@ With no environment at all the site runs on a SQLite file; production sets at le
 SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL, and refuses to start without SECRET_KEY.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,7 +43,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reports.apps.DeskAdminConfig",  # django.contrib.admin, with the desk's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,7 +53,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "reversion",
+    "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reports",
 ]
 
@@ -65,10 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "reports.middleware.InstitutionNetworkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reports.middleware.PrivateForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "memri.urls"
@@ -192,6 +199,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for the cool-off. Locking the pair, not the username, is what
+# keeps an attacker from locking the real user out; the address is reports.client.client_ip's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "reports.client.client_ip"
+AXES_USERNAME_CALLABLE = "reports.login_protection.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Desk staff must log in to the admin with a one-time password too (django-otp) when this is on.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
 
 # The site's public address, for links in e-mails sent outside a request (alerts).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
