@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from reports import feeds, reader_views, views
 from reports import exports
+from reports.api import tokens as api_tokens
 from reports.sitemaps import SITEMAPS
 from reports import errors, health
 
@@ -57,6 +58,9 @@ urlpatterns = [
     path("organizations/<slug:slug>/quotes.csv", exports.OrganizationQuotesCsvView.as_view(), name="organization_quotes_csv"),
     path("people/<slug:slug>/quotes.csv", exports.PersonQuotesCsvView.as_view(), name="person_quotes_csv"),
     path("outlets/<slug:slug>/quotes.csv", exports.OutletQuotesCsvView.as_view(), name="outlet_quotes_csv"),
+    path("api/v1/", include("reports.api.urls")),
+    path("account/api-tokens/", api_tokens.APITokenCreateView.as_view(), name="api_token_create"),
+    path("account/api-tokens/<int:pk>/revoke/", api_tokens.APITokenRevokeView.as_view(), name="api_token_revoke"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("health/", health.health, name="health"),

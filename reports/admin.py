@@ -621,3 +621,7 @@ class ReadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The API tokens' admin lives with the API; importing it registers it.
+from .api.admin import APITokenAdmin  # noqa: E402,F401

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from taggit.models import Tag
 
 from .access import is_desk_staff, preview_audiences, reader_access
+from .api.forms import APITokenForm
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
 from .search import highlight, matching_entities, parse_query, search_reports, snippet
@@ -264,6 +265,8 @@ class AccountView(LoginRequiredMixin, TemplateView):
             subscriptions=subscriptions,
             current=max(active, key=lambda subscription: subscription.tier.rank, default=None),
             today=timezone.localdate(),
+            api_tokens=self.request.user.api_tokens.all(),
+            token_form=APITokenForm(user=self.request.user),
             memberships=user.memberships.select_related("institution__tier"),
             follows=user.follows.select_related("tag", "series", "organization", "person"),
             alerts_enabled=getattr(AlertState.objects.filter(user=user).first(), "enabled", True),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "reversion",
+    "rest_framework",
+    "drf_spectacular",
     "axes",
     "csp",
     "django_otp",
@@ -152,6 +154,28 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reports@localhost")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Threat Monitor")
+
+# The read-only JSON API under /api/v1/ (reports/api/): callers send `Authorization: Bearer <token>`
+# or use their session; anonymous callers get what the public gets. Described at /api/v1/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reports.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Threat Monitor API",
+    "DESCRIPTION": "Read-only access to reports, organizations, people, outlets and quotes. Send `Authorization: Bearer <token>` (tokens are made on the account page). Lists show every published report's teaser; the full text and quotes only where the caller may read them.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "reports.models.entities.LANGUAGE_CHOICES"},
+}
 
 # How many reverse proxies of our own stand in front of the site (see reports/client.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

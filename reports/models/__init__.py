@@ -13,9 +13,11 @@ from .entities import (
 from .places import Country, Series
 from .reports import Footnote, Report, ReportQuote
 from .subscriptions import Institution, InstitutionDomain, InstitutionMembership, InstitutionNetwork, Subscription, Tier
+from .tokens import APIToken
 from .usage import Read
 
 __all__ = [
+    "APIToken",
     "AlertState",
     "Follow",
     "Institution",

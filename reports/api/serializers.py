@@ -1,0 +1,202 @@
+"""
+What the API shows of each thing. A report's gated fields (body, footnotes, quotes) are computed
+only when `report.is_readable_by(user)`, and are null otherwise; everything else is the public teaser.
+"""
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.models import Designation, Footnote, Organization, Outlet, Person, Quote, Report, Role
+
+
+def with_speakers_and_reports(quotes):
+    """Quotes with their speakers, outlet and the published reports carrying them, in a fixed number of queries."""
+    return quotes.select_related("person", "organization", "outlet").prefetch_related(
+        Prefetch("reports", queryset=Report.objects.published().only("slug", "title"), to_attr="published_reports")
+    )
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The absolute address of the object's page, or of one of the site's views named by slug."""
+
+    def __init__(self, view_name=None, **kwargs):
+        self.view_name = view_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        path = reverse(self.view_name, args=[obj.slug]) if self.view_name else obj.get_absolute_url()
+        return self.context["request"].build_absolute_uri(path)
+
+
+def names():
+    """Related names (tags, aliases) as a list of strings."""
+    return serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+
+class RefSerializer(serializers.Serializer):
+    """A thing pointed at by slug and name (series, tier, country, organization, person, outlet)."""
+
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ReportRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = PageURLField()
+
+
+class AccessSerializer(serializers.Serializer):
+    complimentary = serializers.BooleanField(source="is_complimentary", read_only=True)
+    tier = RefSerializer(source="required_tier", allow_null=True, read_only=True)
+
+
+class ReportSummarySerializer(serializers.ModelSerializer):
+    """A report's teaser, public for every published report."""
+
+    reference = serializers.CharField(read_only=True, help_text="How the desk cites the report.")
+    series = RefSerializer()
+    access = AccessSerializer(source="*")
+    tags = names()
+    organizations = RefSerializer(many=True)
+    people = RefSerializer(many=True)
+    outlets = RefSerializer(many=True)
+    countries = RefSerializer(many=True)
+    readable = serializers.SerializerMethodField(help_text="Whether the caller may read the full text.")
+    url = PageURLField()
+    api_url = PageURLField("api:report-detail")
+    stix_url = PageURLField("report_stix", help_text="The STIX 2.1 bundle, for those who may read the report.")
+
+    class Meta:
+        model = Report
+        fields = [
+            "slug", "title", "reference", "series", "number", "published_at", "summary", "access", "tags",
+            "organizations", "people", "outlets", "countries", "readable", "url", "api_url", "stix_url",
+        ]
+
+    def get_readable(self, report) -> bool:
+        return report.is_readable_by(self.context["request"].user)
+
+
+def address(help_text, **kwargs):
+    """A web address that may be empty (a blank URL field, which OpenAPI cannot say as a uri)."""
+    return serializers.CharField(read_only=True, help_text=f"{help_text} An address, or empty.", **kwargs)
+
+
+class FootnoteSerializer(serializers.ModelSerializer):
+    outlet = RefSerializer(allow_null=True)
+    url = address("The source.")
+
+    class Meta:
+        model = Footnote
+        fields = ["position", "text", "url", "outlet"]
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    person = RefSerializer(allow_null=True)
+    organization = RefSerializer(allow_null=True)
+    outlet = RefSerializer(allow_null=True)
+    source_url = address("Where the quote was published.", source="url")
+    reports = ReportRefSerializer(source="published_reports", many=True, help_text="Published reports carrying the quote.")
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id", "said_on", "person", "organization", "outlet", "original_language", "original_text", "translation",
+            "source_url", "reports",
+        ]
+
+
+class ReportSerializer(ReportSummarySerializer):
+    """A report: the teaser, and for those who may read it the body, footnotes and quotes (null for others)."""
+
+    body_html = serializers.SerializerMethodField()
+    footnotes = serializers.SerializerMethodField()
+    quotes = serializers.SerializerMethodField()
+
+    class Meta(ReportSummarySerializer.Meta):
+        fields = ReportSummarySerializer.Meta.fields + ["body_html", "footnotes", "quotes"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_body_html(self, report):
+        return report.body_html if self.get_readable(report) else None
+
+    @extend_schema_field(FootnoteSerializer(many=True, allow_null=True))
+    def get_footnotes(self, report):
+        if not self.get_readable(report):
+            return None
+        return FootnoteSerializer(report.footnotes.select_related("outlet"), many=True, context=self.context).data
+
+    @extend_schema_field(QuoteSerializer(many=True, allow_null=True))
+    def get_quotes(self, report):
+        if not self.get_readable(report):
+            return None
+        quotes = with_speakers_and_reports(
+            Quote.objects.filter(report_quotes__report=report).order_by("report_quotes__position", "report_quotes__pk")
+        )
+        return QuoteSerializer(quotes, many=True, context=self.context).data
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    url = address("The designation's source.")
+
+    class Meta:
+        model = Designation
+        fields = ["authority", "designation", "designated_on", "revoked_on", "url"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    aliases = names()
+    parent = RefSerializer(allow_null=True)
+    state_sponsor = RefSerializer(allow_null=True)
+    countries = RefSerializer(many=True)
+    designations = DesignationSerializer(many=True)
+    url = PageURLField()
+    stix_url = PageURLField("organization_stix")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "slug", "name", "kind", "description", "aliases", "parent", "state_sponsor", "countries", "designations",
+            "url", "stix_url",
+        ]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    organization = RefSerializer(allow_null=True)
+
+    class Meta:
+        model = Role
+        fields = ["title", "organization", "started_on", "ended_on"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    aliases = names()
+    roles = RoleSerializer(many=True)
+    url = PageURLField()
+    stix_url = PageURLField("person_stix")
+
+    class Meta:
+        model = Person
+        fields = ["slug", "name", "description", "aliases", "roles", "url", "stix_url"]
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    aliases = names()
+    country = RefSerializer(allow_null=True)
+    website = address("The outlet's own site.", source="url")
+    url = PageURLField()
+
+    class Meta:
+        model = Outlet
+        fields = ["slug", "name", "kind", "description", "aliases", "country", "language", "stance", "website", "url"]
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What a refused request answers: why, and for bad parameters which ones and what was wrong."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

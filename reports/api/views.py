@@ -1,0 +1,240 @@
+"""
+The API's endpoints: thin read-only views whose querysets start from the access policy.
+
+Bad parameters answer 400 with what was wrong (unlike the site's list, which drops them and says
+so: a program should hear about its mistakes); an unknown page or object answers 404.
+"""
+from django import forms
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics
+from rest_framework.pagination import PageNumberPagination
+
+from reports.forms import ReportFilterForm, SlugChoiceField
+from reports.models import Organization, Outlet, Person, Quote, Report
+from reports.search import search_reports
+
+from .serializers import (
+    ErrorSerializer,
+    OrganizationSerializer,
+    OutletSerializer,
+    PersonSerializer,
+    QuoteSerializer,
+    ReportSerializer,
+    ReportSummarySerializer,
+    with_speakers_and_reports,
+)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_paginated_response_schema(self, schema):
+        # DRF describes the links as OpenAPI 3.0 "nullable"; the description is OpenAPI 3.1.
+        response = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            response["properties"][link] = {"type": ["string", "null"], "format": "uri"}
+        return response
+
+
+class BadParameters(exceptions.APIException):
+    status_code = 400
+    default_detail = "Some parameters could not be used."
+
+    def __init__(self, errors):
+        super().__init__({
+            "detail": self.default_detail,
+            "errors": {name: [str(message) for message in messages] for name, messages in errors.items()},
+        })
+
+
+def valid(form):
+    """The form's cleaned data, or a 400 naming the parameters that could not be used."""
+    if not form.is_valid():
+        raise BadParameters(form.errors)
+    return form.cleaned_data
+
+
+ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
+LIST_ERRORS = {400: ErrorSerializer, **ERRORS}
+
+
+def form_parameters(form_class):
+    """The form's fields as documented query parameters."""
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        plain_choices = isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
+        choices = [value for value, _ in field.choices if value] if plain_choices else None
+        parameters.append(OpenApiParameter(
+            name,
+            OpenApiTypes.DATE if isinstance(field, forms.DateField) else OpenApiTypes.STR,
+            description=f"{field.label or name.capitalize()}{' (a slug)' if isinstance(field, SlugChoiceField) else ''}.",
+            enum=choices,
+        ))
+    return parameters
+
+
+class ReadOnlyAPIView(generics.GenericAPIView):
+    """What every endpoint shares: read-only, answers per caller, the caller's network known to the policy."""
+
+    http_method_names = ["get", "head", "options"]
+    pagination_class = Pagination
+
+    def perform_authentication(self, request):
+        # The policy also gives readers on an institution's network its access: the site's
+        # middleware notes the address on the session's user; a user found by token, or DRF's own
+        # anonymous user, must carry it too. (Authenticating replaces the request's user.)
+        site_user = getattr(request._request, "user", None)
+        super().perform_authentication(request)
+        if request.user is not site_user and hasattr(site_user, "client_ip"):
+            request.user.client_ip = site_user.client_ip
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # What an answer holds depends on who asks: no shared cache may keep it for someone else.
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
+
+
+# -- reports --
+
+
+@extend_schema_view(get=extend_schema(
+    summary="Published reports, newest first (or best match first with q)",
+    description="Every published report's teaser, for everyone; `readable` says whether the caller may read the full text.",
+    parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, description="Search words, as on the site's search page."),
+        *form_parameters(ReportFilterForm),
+    ],
+    responses={200: ReportSummarySerializer(many=True), **LIST_ERRORS},
+))
+class ReportListView(ReadOnlyAPIView, generics.ListAPIView):
+    serializer_class = ReportSummarySerializer
+
+    def get_queryset(self):
+        filters = ReportFilterForm(self.request.query_params)
+        valid(filters)
+        query = self.request.query_params.get("q", "").strip()
+        reports = search_reports(query[:500], self.request.user) if query else Report.objects.published()
+        return filters.filter(reports).for_listing().prefetch_related("organizations", "people", "outlets", "countries")
+
+
+@extend_schema_view(get=extend_schema(
+    summary="A published report",
+    description="The teaser for everyone; `body_html`, `footnotes` and `quotes` only for those who may read it (null otherwise).",
+    responses={200: ReportSerializer, **ERRORS},
+))
+class ReportDetailView(ReadOnlyAPIView, generics.RetrieveAPIView):
+    serializer_class = ReportSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Report.objects.published().for_listing().prefetch_related("organizations", "people", "outlets", "countries")
+
+
+# -- organizations, people, outlets --
+
+NAME_PARAMETER = OpenApiParameter("name", OpenApiTypes.STR, description="A name or alias, however transliterated.")
+
+
+class EntityListView(ReadOnlyAPIView, generics.ListAPIView):
+    def get_queryset(self):
+        entities = super().get_queryset()
+        name = self.request.query_params.get("name", "").strip()
+        return entities.named(name[:200]) if name else entities
+
+
+ORGANIZATIONS = Organization.objects.select_related("parent", "state_sponsor").prefetch_related(
+    "aliases", "countries", "designations"
+)
+PEOPLE = Person.objects.prefetch_related("aliases", "roles__organization")
+OUTLETS = Outlet.objects.select_related("country").prefetch_related("aliases")
+
+
+def entity_schema(serializer, plural):
+    return {
+        "list": extend_schema_view(get=extend_schema(
+            summary=f"All {plural}, by name",
+            description=f"The {plural} the desk's reports are filed under: public facts, for everyone.",
+            parameters=[NAME_PARAMETER],
+            responses={200: serializer(many=True), **LIST_ERRORS},
+        )),
+        "detail": extend_schema_view(get=extend_schema(
+            summary=f"One of the {plural}", description="Public facts, for everyone.", responses={200: serializer, **ERRORS}
+        )),
+    }
+
+
+class EntityDetailView(ReadOnlyAPIView, generics.RetrieveAPIView):
+    lookup_field = "slug"
+
+
+@entity_schema(OrganizationSerializer, "organizations")["list"]
+class OrganizationListView(EntityListView):
+    queryset, serializer_class = ORGANIZATIONS, OrganizationSerializer
+
+
+@entity_schema(OrganizationSerializer, "organizations")["detail"]
+class OrganizationDetailView(EntityDetailView):
+    queryset, serializer_class = ORGANIZATIONS, OrganizationSerializer
+
+
+@entity_schema(PersonSerializer, "people")["list"]
+class PersonListView(EntityListView):
+    queryset, serializer_class = PEOPLE, PersonSerializer
+
+
+@entity_schema(PersonSerializer, "people")["detail"]
+class PersonDetailView(EntityDetailView):
+    queryset, serializer_class = PEOPLE, PersonSerializer
+
+
+@entity_schema(OutletSerializer, "outlets")["list"]
+class OutletListView(EntityListView):
+    queryset, serializer_class = OUTLETS, OutletSerializer
+
+
+@entity_schema(OutletSerializer, "outlets")["detail"]
+class OutletDetailView(EntityDetailView):
+    queryset, serializer_class = OUTLETS, OutletSerializer
+
+
+# -- quotes --
+
+
+class QuoteFilterForm(forms.Form):
+    person = SlugChoiceField(Person.objects.all())
+    organization = SlugChoiceField(Organization.objects.all())
+    outlet = SlugChoiceField(Outlet.objects.all())
+
+
+class ReadableQuotes:
+    def get_queryset(self):
+        return with_speakers_and_reports(Quote.objects.readable_by(self.request.user))
+
+
+@extend_schema_view(get=extend_schema(
+    summary="Quotes the caller may read, latest first",
+    description="Quotes carried by a published report the caller may read in full.",
+    parameters=form_parameters(QuoteFilterForm),
+    responses={200: QuoteSerializer(many=True), **LIST_ERRORS},
+))
+class QuoteListView(ReadableQuotes, ReadOnlyAPIView, generics.ListAPIView):
+    serializer_class = QuoteSerializer
+
+    def get_queryset(self):
+        filters = valid(QuoteFilterForm(self.request.query_params))
+        return super().get_queryset().filter(**{name: value for name, value in filters.items() if value})
+
+
+@extend_schema_view(get=extend_schema(
+    summary="A quote the caller may read",
+    description="A quote carried by a published report the caller may read in full; 404 for others.",
+    responses={200: QuoteSerializer, **ERRORS},
+))
+class QuoteDetailView(ReadableQuotes, ReadOnlyAPIView, generics.RetrieveAPIView):
+    serializer_class = QuoteSerializer
