@@ -1,12 +1,22 @@
 """
 Keep the search documents current: any save that changes what a report's document holds marks the
 report for re-indexing, done once per report when the transaction commits (see reports.search).
+
+Keep the page cache current: any save, deletion or link change of what public pages show (every
+model of this app and of taggit, but for records of readers and their activity) starts a new page
+cache generation (see reports.caching).
 """
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from .caching import invalidate
 from .models import (
+    AlertState,
+    APIToken,
+    Follow,
     Footnote,
+    InstitutionDomain,
+    InstitutionMembership,
     Organization,
     OrganizationAlias,
     Outlet,
@@ -15,9 +25,32 @@ from .models import (
     PersonAlias,
     Quote,
     Report,
+    Read,
     ReportQuote,
+    SentAlert,
+    Subscription,
 )
 from .search import schedule_indexing
+
+# Pages never show these, and some change on every read: they must not empty the page cache.
+NOT_ON_PAGES = {Read, Follow, AlertState, SentAlert, APIToken, Subscription, InstitutionMembership, InstitutionDomain}
+
+
+def shown_on_pages(model):
+    return model._meta.app_label in {"reports", "taggit"} and model not in NOT_ON_PAGES
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def page_content_changed(sender, **kwargs):
+    if shown_on_pages(sender):
+        invalidate()
+
+
+@receiver(m2m_changed)
+def page_links_changed(sender, action, **kwargs):
+    if action.startswith("post_") and shown_on_pages(sender):
+        invalidate()
 
 
 def reindex(**lookup):

@@ -1,6 +1,13 @@
 import pytest
 
+from reports.caching import new_generation
 from tests.factories import StaffFactory, SubscriptionFactory, UserFactory, tier
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """No test sees pages another cached: their rows have been rolled back since."""
+    new_generation()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections
 from django.urls import reverse
 
@@ -45,7 +46,7 @@ class TestOutagePage:
         def lost(*args, **kwargs):
             raise error("connection lost, on purpose")
 
-        monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", lost)
+        monkeypatch.setattr(f"{settings.SESSION_ENGINE}.SessionStore.load", lost)
         error_client.cookies["sessionid"] = "a" * 32
         response = error_client.get(reverse("home"))
         assert response.status_code == 503 and FRIENDLY in response.content.decode()

@@ -39,6 +39,12 @@ pytestmark = pytest.mark.django_db
 SMALL, LARGE = 1, 50
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """The queries counted are those of making each page, not of fetching it from the page cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def build_site(n):
     """The data every page draws on, with `n` items of each kind (see the module docstring)."""
     now = timezone.now()

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "reports.middleware.InstitutionNetworkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reports.caching.PageCacheMiddleware",
     "reports.middleware.PrivateForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -108,6 +109,29 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: Redis when CACHE_URL (or REDIS_URL) names one, shared by every app server; otherwise
+# each process's own memory. Short socket timeouts: a cache server that hangs must fail /health/
+# and the page cache quickly, not hold every request.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL (or REDIS_URL) must be a redis:// URL, e.g. redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Sessions live in the database, so that a login made on one server holds on all; read through the
+# cache only when the cache is shared: a logout must not live on in another process's memory.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+# How long pages for anonymous visitors are kept in the cache (reports/caching.py); 0 turns it off.
+# Off by default without a shared cache: each process's memory would keep pages that edits made
+# through another process do not reach.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -53,6 +53,10 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a publication time still to come: each becomes visible by itself when it passes."""
+        return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def readable_by(self, user):
         return self.filter(readable_condition(user))
 

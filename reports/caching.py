@@ -1,0 +1,201 @@
+"""
+The page cache: public pages and feeds, as anonymous visitors get them, kept in Django's cache
+(Redis when CACHE_URL/REDIS_URL is set, shared by every app server) for PAGE_CACHE_SECONDS.
+
+Paywall safety comes first. A page is served from the cache, or stored in it, only for a plain
+anonymous visitor: a GET of one of the PAGES, without a session or messages cookie, without an
+Authorization header, not a preview (?as=) and not from any institution's network (such a visitor
+may read more than the public, so they get their own page every time). A page is stored only if it
+answered 200, set no cookie, did not use the CSRF token or change the session, is not private,
+no-store or no-cache, varies on nothing but Cookie, and the access policy gives its visitor no tier.
+
+Keys hold a *generation*, a token in the cache that any change to what pages show replaces
+(reports/signals.py calls `invalidate`): every server then misses, whatever it cached before. A
+stored page also expires when the next scheduled report becomes due, which no save announces.
+"""
+import hashlib
+import ipaddress
+import logging
+import math
+import threading
+import time
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Min
+from django.http import HttpResponse
+
+from .access import reader_rank
+from .client import client_ip
+
+logger = logging.getLogger(__name__)
+
+# The public pages that show reports (URL names). Search is left out: its key space is whatever
+# visitors type, and its index is brought up to date only after a save's transaction commits.
+PAGES = frozenset({
+    "home", "report_list", "report_detail", "report_print",
+    "series_detail", "tag_detail", "organization_detail", "person_detail", "outlet_detail",
+    "feed_rss", "feed_atom", "series_feed_rss", "series_feed_atom", "tag_feed_rss", "tag_feed_atom",
+    "organization_feed_rss", "organization_feed_atom", "sitemap",
+})
+GENERATION_KEY = "page-cache:generation"
+HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
+UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
+
+
+def generation():
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, token, timeout=None):
+            token = cache.get(GENERATION_KEY) or token
+    return token
+
+
+def new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+_pending = threading.local()
+
+
+def invalidate():
+    """
+    Forget every cached page: at once, and again when the current transaction commits, since a
+    request in between may have cached a page made from the data as it was before the commit.
+    """
+    new_generation()
+    if connection.in_atomic_block:
+        _pending.bump = True
+        transaction.on_commit(_bump_pending)
+
+
+def _bump_pending():
+    if getattr(_pending, "bump", False):
+        _pending.bump = False
+        new_generation()
+
+
+def _networks_key(token):
+    return f"page-cache:{token}:networks"
+
+
+def institution_networks(token):
+    """Every institution's networks, active or not: their readers are never served a cached page."""
+    from .models import InstitutionNetwork
+
+    networks = list(InstitutionNetwork.objects.values_list("cidr", flat=True))
+    cache.set(_networks_key(token), networks, timeout=None)
+    return networks
+
+
+def on_institution_network(request, networks):
+    ip = client_ip(request)
+    if ip is None or not networks:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(address in ipaddress.ip_network(cidr) for cidr in networks)
+
+
+def wants_public_page(request):
+    """Whether the request is for a public page by a plain anonymous visitor (see the module's docstring)."""
+    match = request.resolver_match
+    return bool(
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and match is not None
+        and match.view_name in PAGES
+        and "as" not in request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def page_key(request, token):
+    """The scheme, host, path and query (its parameters sorted), under the current generation."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return f"page-cache:{token}:page:{hashlib.sha256(address.encode(errors='backslashreplace')).hexdigest()}"
+
+
+def may_store(request, response):
+    cache_control = {part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    user = request.user
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.session.modified
+        and not cache_control & UNCACHEABLE_DIRECTIVES
+        and vary <= {"cookie"}
+        and not user.is_authenticated
+        and reader_rank(user) is None
+    )
+
+
+def seconds_to_keep():
+    """PAGE_CACHE_SECONDS, or less when a scheduled report becomes due sooner."""
+    from .models import Report
+
+    seconds = settings.PAGE_CACHE_SECONDS
+    due = Report.objects.scheduled().aggregate(due=Min("published_at"))["due"]
+    if due is not None:
+        seconds = min(seconds, due.timestamp() - time.time())
+    return seconds
+
+
+class PageCacheMiddleware:
+    """Serves and stores public pages for anonymous visitors; placed after the auth and messages middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "page_cache_key", None)
+        if key is not None:
+            if may_store(request, response):
+                self.store(key, response)
+            response[HEADER] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not wants_public_page(request):
+            return None
+        try:
+            token = generation()
+            key = page_key(request, token)
+            found = cache.get_many([_networks_key(token), key])
+            networks = found.get(_networks_key(token))
+            if networks is None:
+                networks = institution_networks(token)
+            if on_institution_network(request, networks):
+                return None
+            entry = found.get(key)
+        except Exception:  # a cache server that is down costs speed, not pages
+            logger.warning("Page cache unavailable", exc_info=True)
+            return None
+        if entry is None or entry["expires"] <= time.time():
+            request.page_cache_key = key  # to be stored on the way out
+            return None
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        response[HEADER] = "hit"
+        return response
+
+    @staticmethod
+    def store(key, response):
+        seconds = seconds_to_keep()
+        if seconds <= 0:
+            return
+        entry = {"expires": time.time() + seconds, "content": response.content, "headers": list(response.items())}
+        try:
+            cache.set(key, entry, timeout=math.ceil(seconds))
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
