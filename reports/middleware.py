@@ -1,12 +1,14 @@
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .access import ACCESS_CACHE_ATTRIBUTE
 from .client import client_ip
 
 
-class PrivateForSignedInMiddleware:
+class PrivateForReadersMiddleware:
     """
     Pages rendered for a signed-in reader may hold what only they may see (gated text, their
-    account): no shared cache may keep them. Anonymous pages are left cacheable.
+    account), and so may pages for an anonymous reader on an institution's network whose making
+    asked the access policy: no shared cache may keep them. Other anonymous pages are left cacheable.
     """
 
     def __init__(self, get_response):
@@ -14,10 +16,17 @@ class PrivateForSignedInMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        user = getattr(request, "user", None)
+        if user is not None and (user.is_authenticated or holds_a_tier(user)):
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+def holds_a_tier(user):
+    """Whether the access policy, if this request asked it, found the visitor holding a tier."""
+    rank, _institution = getattr(user, ACCESS_CACHE_ATTRIBUTE, (None, None))
+    return rank is not None
 
 
 class InstitutionNetworkMiddleware:

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "reports.middleware.InstitutionNetworkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reports.caching.PageCacheMiddleware",
-    "reports.middleware.PrivateForSignedInMiddleware",
+    "reports.middleware.PrivateForReadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
