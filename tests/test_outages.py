@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from reports import health
 from tests.factories import ReportFactory
+from tests.processes import needs_redis_server, redis_server
 
 FRIENDLY = "The reports are out of reach for a moment"
 
@@ -105,10 +106,11 @@ def fetch(url):
 
 @pytest.mark.skipif(not (PGTEST_BIN and PGTEST_DIR), reason="needs the throwaway PostgreSQL of scripts/run-tests")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_site_rides_out_a_postgresql_outage(live_server):
+def test_the_site_rides_out_a_postgresql_outage(live_server, settings):
     """PostgreSQL stopped: pages answer 503, /health/ fails. PostgreSQL started again: both answer 200, no restart."""
     if connection.vendor != "postgresql":
         pytest.skip("the outage is staged on PostgreSQL only")
+    settings.PAGE_CACHE_SECONDS = 0  # pages made from the database, not kept from before the outage
     ReportFactory(title="Report before the outage")
     assert fetch(live_server.url + "/")[0] == 200
     pg_ctl("-m", "fast", "-w", "stop")
@@ -123,3 +125,22 @@ def test_the_site_rides_out_a_postgresql_outage(live_server):
     status, page = fetch(live_server.url + "/")
     assert status == 200 and "Report before the outage" in page
     assert fetch(live_server.url + "/health/")[0] == 200
+
+
+@needs_redis_server
+@pytest.mark.django_db
+def test_while_redis_is_down_health_fails_and_pages_come_from_the_database(client, settings):
+    """The cache server stopped: /health/ answers 503 naming the cache; anonymous pages still answer, uncached."""
+    with redis_server() as redis:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis.url}}
+        ReportFactory(title="Report before the outage")
+        assert client.get(reverse("health")).status_code == 200
+        client.get(reverse("home"))
+        assert client.get(reverse("home"))["X-Page-Cache"] == "hit"
+        redis.stop()
+        response = client.get(reverse("health"))
+        assert response.status_code == 503
+        assert response.json() == {"status": "failing", "checks": {"database": "ok", "cache": "failing (ConnectionError)"}}
+        page = client.get(reverse("home"))
+        assert page.status_code == 200 and "Report before the outage" in page.content.decode()
+        assert "X-Page-Cache" not in page
