@@ -128,7 +128,8 @@ def may_store(request, response):
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
     user = request.user
     return (
-        response.status_code == 200
+        request.method == "GET"
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
