@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from .access import reader_rank
 from .client import client_ip
@@ -187,6 +188,8 @@ class PageCacheMiddleware:
             request.page_cache_key = key  # to be stored on the way out
             return None
         response = HttpResponse(entry["content"], headers=entry["headers"])
+        # As when it was made: signed-in visitors get another page, which no shared cache may mix up.
+        patch_vary_headers(response, ["Cookie"])
         response[HEADER] = "hit"
         return response
 

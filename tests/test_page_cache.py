@@ -166,7 +166,7 @@ class TestWhatIsKept:
         with django_assert_num_queries(0):
             second = client.get(gated.get_absolute_url())
         assert served_from_cache(second) and second.content == first.content
-        assert second["Content-Type"] == first["Content-Type"]
+        assert second["Content-Type"] == first["Content-Type"] and "Cookie" in second["Vary"]
 
     def test_the_query_string_is_part_of_the_key_in_any_order(self, client):
         first, second = SeriesFactory(name="First series"), SeriesFactory(name="Second series")
