@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -183,8 +184,6 @@ def gunicorn(database_url, environment, workers, log_directory):
 
 
 def wait_for(port, server):
-    import urllib.request
-
     for _ in range(300):
         if server.poll() is not None:
             sys.exit(f"gunicorn stopped (exit {server.returncode}): see its log")
@@ -193,6 +192,12 @@ def wait_for(port, server):
             return
         time.sleep(0.1)
     sys.exit("gunicorn did not answer in 30 s")
+
+
+def drain(server):
+    """Wait for the requests wrk left queued to be served, so that they do not load the next measurement."""
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(f"{server}/bench/minimal/", timeout=120).read()
 
 
 def wrk(url, seconds, connections, cookie=None):
@@ -225,7 +230,9 @@ def measure(args, sizes, cache_seconds, redis_url, log_directory):
                 url = server + size["addresses"][key]
                 cookie = size["session_cookie"] if as_subscriber else None
                 wrk(url, args.warmup, args.connections, cookie)
+                drain(server)
                 result = results[size["reports"], label] = wrk(url, args.duration, args.connections, cookie)
+                drain(server)
                 log(f"  cache {cache_seconds:>3} s  {size['reports']:>7,} reports  {label:26} "
                     f"{result['rps']:7.1f}/s  p50 {result['p50']:7.1f}  p95 {result['p95']:7.1f}  "
                     f"p99 {result['p99']:7.1f} ms" + (f"  {result['status_errors']} errors" if result["status_errors"] else ""))
@@ -309,7 +316,7 @@ def main():
     parser.add_argument("--database-url", action="append", help="a prepared database, one per size (repeatable)")
     parser.add_argument("--reports", type=int, action="append",
                         help="reports at each size (repeatable; default 1000 on a throwaway PostgreSQL)")
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page (default 15)")
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page (default 20)")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measurement (default 3)")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections (default 50)")
     parser.add_argument("--workers", type=int, default=2 * os.cpu_count(), help="gunicorn workers (default 2 × cores)")
