@@ -167,7 +167,14 @@ class Report(Timestamped):
                 violation_error_message="A published report needs a publication time.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="report_status_published")]
+        indexes = [
+            # The policy's filter (status, publication time) in the listing's order, the key
+            # included: lists, feeds and the sitemap read their page straight off the index,
+            # and counts and joins on tags or entities need not visit the table.
+            models.Index(fields=["status", "-published_at", "-id"], name="report_published_order"),
+            # The same within one series: series pages, feeds and the list filtered by series.
+            models.Index(fields=["series", "status", "-published_at", "-id"], name="report_series_published_order"),
+        ]
 
     def __str__(self):
         return self.title

@@ -1,0 +1,360 @@
+"""
+Load benchmark: the public pages under gunicorn, each as a ratio to a minimal Django view.
+
+    .venv/bin/python bench/load.py                                   # throwaway PostgreSQL, 1,000 reports
+    .venv/bin/python bench/load.py --reports 1000 --reports 100000   # the same at two sizes
+    .venv/bin/python bench/load.py --database-url postgres://memri@127.0.0.1:5433/a \\
+                                   --database-url postgres://memri@127.0.0.1:5433/b   # prepared corpora
+
+Each database is one size of the archive: given (`--database-url`, repeatable; migrated and, with
+as many `--reports`, filled up to that many), or made on a throwaway PostgreSQL and filled with
+`generate_corpus` (`--reports`, repeatable, default 1000). For each, a subscriber with an active
+subscription of the top tier and a logged-in session are made, and gunicorn serves the site
+(settings from the environment, as in production, plus the bench-only /bench/minimal/ view: see
+bench/settings.py and bench/urls.py) with 2 × cores sync workers. `wrk` (apt-get install wrk) then
+loads, with 50 connections for --duration seconds after a warm-up, in turn: the minimal view, the
+home page, the report list, a gated report's page as an anonymous visitor (the teaser) and as the
+subscriber (the full text), the site feed and a search; the sizes are measured one after the other
+for each page, so that they see the same load on the machine. All of it twice: with the page cache
+off (PAGE_CACHE_SECONDS=0) and on (PAGE_CACHE_SECONDS=--cache-seconds), with CACHE_URL and
+REDIS_URL naming a throwaway redis-server when there is one. It prints a table of requests per
+second and p50/p95/p99 latency, each page's throughput as a ratio to the minimal view's, the
+targets of issue #7, and list and detail latency at each size as a ratio to the smallest, and
+writes it to bench/results/load.md.
+"""
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.search import (  # noqa: E402
+    ensure_corpus,
+    free_port,
+    log,
+    machine,
+    premium_subscriber,
+    setup_django,
+    stop_on_signals,
+    throwaway_postgres,
+)
+
+RESULTS = ROOT / "bench" / "results" / "load.md"
+WRK_SCRIPT = ROOT / "bench" / "wrk_summary.lua"
+SEARCH = "Hezbollah drone"
+BASELINE = "minimal view"
+# (label, address key, as the subscriber): the address keys are filled in by prepare().
+PAGES = [
+    (BASELINE, "minimal", False),
+    ("home page", "home", False),
+    ("report list", "list", False),
+    ("report detail, anonymous", "detail", False),
+    ("report detail, subscriber", "detail", True),
+    ("feed", "feed", False),
+    ("search", "search", False),
+]
+# Issue #7's targets: (page, throughput as a share of the minimal view's, page cache on?)
+THROUGHPUT_TARGETS = [
+    ("report detail, anonymous", 0.5, False),
+    ("report detail, anonymous", 0.9, True),
+    ("report detail, subscriber", 0.4, None),
+    ("report list", 0.4, None),
+]
+TAIL_TARGET = 10  # p99 ≤ 10 × p50
+SCALE_TARGET = 1.5  # latency at the largest size ≤ 1.5 × at the smallest
+SCALED_PAGES = ["report list", "report detail, anonymous"]
+
+
+# --- The databases -------------------------------------------------------------------------------
+
+
+def prepare(database_url, reports):
+    """In a child process (Django set up on that database): migrate, fill, note what to request."""
+    completed = subprocess.run(
+        [sys.executable, __file__, "--prepare", database_url, "--reports", str(reports)],
+        check=True, stdout=subprocess.PIPE, text=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def prepare_here(database_url, reports):
+    setup_django(database_url)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from reports.models import Report, Tier
+
+    call_command("migrate", verbosity=0)
+    ensure_corpus(reports, seed=1, batch=1000, workers=2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    top_tier = Tier.objects.order_by("rank").last()
+    # A report only the top tier reads in full: the anonymous visitor gets the teaser, the
+    # subscriber the whole text (and a recorded read, as in production).
+    gated = Report.objects.published().filter(required_tier=top_tier).first()
+    if gated is None:
+        sys.exit(f"{database_url}: no published report for the {top_tier} tier; fill it with generate_corpus.")
+    client = Client()
+    client.force_login(premium_subscriber())
+    print(json.dumps({
+        "page_cache": hasattr(settings, "PAGE_CACHE_SECONDS"),
+        "reports": Report.objects.count(),
+        "published": Report.objects.published().count(),
+        "session_cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+        "addresses": {
+            "minimal": "/bench/minimal/", "home": "/", "list": "/reports/", "detail": gated.get_absolute_url(),
+            "feed": "/feeds/rss/", "search": f"/search/?q={SEARCH.replace(' ', '+')}",
+        },
+    }))
+
+
+@contextlib.contextmanager
+def databases(args):
+    """(database URL, reports to fill up to) for each size."""
+    if args.database_url:
+        fills = args.reports or [0] * len(args.database_url)
+        if len(fills) != len(args.database_url):
+            sys.exit("Give as many --reports as --database-url, or none.")
+        yield list(zip(args.database_url, fills))
+        return
+    with throwaway_postgres() as url:
+        import psycopg2
+
+        connection = psycopg2.connect(url)
+        connection.autocommit = True
+        urls = []
+        for count in args.reports or [1000]:
+            connection.cursor().execute(f"CREATE DATABASE memri_{count}")
+            urls.append((urlunsplit(urlsplit(url)._replace(path=f"/memri_{count}")), count))
+        connection.close()
+        yield urls
+
+
+@contextlib.contextmanager
+def throwaway_redis():
+    """A redis-server on a free port, in memory only; yields its URL, or None without redis-server."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        log("No redis-server (apt-get install redis-server): the cache is each worker's local memory")
+        yield None
+        return
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        log(f"Throwaway redis-server on port {port}")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+# --- Serving and measuring ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def gunicorn(database_url, environment, workers, log_directory):
+    port = free_port()
+    env = {**os.environ, **environment, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    with open(Path(log_directory) / f"gunicorn-{port}.log", "w") as output:
+        server = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "memri.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--chdir", str(ROOT)],
+            env=env, stdout=output, stderr=output,
+        )
+        try:
+            wait_for(port, server)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def wait_for(port, server):
+    for _ in range(300):
+        if server.poll() is not None:
+            sys.exit(f"gunicorn stopped (exit {server.returncode}): see its log")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/minimal/", timeout=2)
+            return
+        time.sleep(0.1)
+    sys.exit("gunicorn did not answer in 30 s")
+
+
+def drain(server):
+    """Wait for the requests wrk left queued to be served, so that they do not load the next measurement."""
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(f"{server}/bench/minimal/", timeout=120).read()
+
+
+def wrk(url, seconds, connections, cookie=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(WRK_SCRIPT)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], check=True, stdout=subprocess.PIPE, text=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    for key in ("p50", "p95", "p99", "max"):
+        result[key] /= 1000  # ms
+    return result
+
+
+def measure(args, sizes, cache_seconds, redis_url, log_directory):
+    """{(size, page): wrk result} with the page cache at cache_seconds."""
+    environment = {
+        "PAGE_CACHE_SECONDS": str(cache_seconds),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOCAL_HTTP": "1",
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+    }
+    if redis_url:
+        environment.update(CACHE_URL=redis_url, REDIS_URL=redis_url)
+    results = {}
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(gunicorn(size["url"], environment, args.workers, log_directory)) for size in sizes]
+        for label, key, as_subscriber in PAGES:
+            for size, server in zip(sizes, servers):
+                url = server + size["addresses"][key]
+                cookie = size["session_cookie"] if as_subscriber else None
+                wrk(url, args.warmup, args.connections, cookie)
+                drain(server)
+                result = results[size["reports"], label] = wrk(url, args.duration, args.connections, cookie)
+                drain(server)
+                log(f"  cache {cache_seconds:>3} s  {size['reports']:>7,} reports  {label:26} "
+                    f"{result['rps']:7.1f}/s  p50 {result['p50']:7.1f}  p95 {result['p95']:7.1f}  "
+                    f"p99 {result['p99']:7.1f} ms" + (f"  {result['status_errors']} errors" if result["status_errors"] else ""))
+                if result["status_errors"] or result["socket_errors"]:
+                    log(f"    errors at {url}: {result['status_errors']} non-2xx/3xx, {result['socket_errors']} socket")
+    return results
+
+
+def collect_static():
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], check=True,
+                   env={**os.environ, "DJANGO_SETTINGS_MODULE": "memri.settings.base"})
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+def tail(result):
+    """p99 / p50; infinite when nothing came back in time."""
+    return result["p99"] / result["p50"] if result["p50"] else float("inf")
+
+
+def markdown(args, sizes, runs, command, load):
+    smallest, largest = sizes[0]["reports"], sizes[-1]["reports"]
+    lines = [
+        "# Load benchmark",
+        "",
+        f"Run by `bench/load.py` on {dt.date.today():%Y-%m-%d}: `{command}`",
+        "",
+        f"{machine()}; gunicorn with {args.workers} sync workers; wrk, 2 threads, {args.connections} connections, "
+        f"{args.duration} s per page after {args.warmup} s of warm-up; load generator and server on the same machine; "
+        f"{load}. Sizes: " + ", ".join(f"{size['reports']:,} reports ({size['published']:,} published)" for size in sizes)
+        + ". Ratios: a page's requests per second over the minimal view's, at the same size and in the same server.",
+        "",
+    ]
+    for title, cache_seconds in runs:
+        results = runs[title, cache_seconds]
+        lines += [f"## {title}", ""]
+        for size in sizes:
+            count = size["reports"]
+            baseline = results[count, BASELINE]["rps"]
+            lines += [
+                f"{count:,} reports:",
+                "",
+                "| page | requests/s | × minimal view | p50 ms | p95 ms | p99 ms | p99/p50 | errors |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|",
+            ]
+            for label, _, _ in PAGES:
+                result = results[count, label]
+                lines.append(
+                    f"| {label} | {result['rps']:.1f} | {result['rps'] / baseline:.2f} | {result['p50']:.1f} | "
+                    f"{result['p95']:.1f} | {result['p99']:.1f} | {tail(result):.1f} | "
+                    f"{result['status_errors'] + result['socket_errors']} |"
+                )
+            lines.append("")
+    lines += ["## Targets (issue #7)", "", "| target | measured | holds |", "|---|---|---|"]
+    for (title, cache_seconds), results in runs.items():
+        baseline = results[largest, BASELINE]["rps"]
+        for label, share, cached in THROUGHPUT_TARGETS:
+            if cached is not None and cached != bool(cache_seconds):
+                continue
+            ratio = results[largest, label]["rps"] / baseline
+            lines.append(f"| {label}, {title}, ≥ {share:.0%} of the minimal view | {ratio:.0%} | "
+                         f"{'yes' if ratio >= share else 'no'} |")
+        tails = {label: tail(results[largest, label]) for label, _, _ in PAGES}
+        worst = max(tails, key=tails.get)
+        lines.append(f"| p99 ≤ {TAIL_TARGET}× p50 at {args.connections} connections, {title} | worst: {worst}, "
+                     f"{tails[worst]:.1f}× | {'yes' if tails[worst] <= TAIL_TARGET else 'no'} |")
+    if len(sizes) > 1:
+        off = runs[next(key for key in runs if not key[1])]
+        for label in SCALED_PAGES:
+            ratio = off[largest, label]["p50"] / off[smallest, label]["p50"]
+            lines.append(f"| {label}: p50 at {largest:,} ≤ {SCALE_TARGET}× at {smallest:,} (page cache off) | "
+                         f"{off[largest, label]['p50']:.1f} / {off[smallest, label]['p50']:.1f} ms = {ratio:.2f}× | "
+                         f"{'yes' if ratio <= SCALE_TARGET else 'no'} |")
+    lines += ["", "Targets are judged at the largest size."]
+    if not all(size["page_cache"] for size in sizes):
+        lines.append("This code has no PAGE_CACHE_SECONDS setting yet: both runs served the same, uncached pages.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", action="append", help="a prepared database, one per size (repeatable)")
+    parser.add_argument("--reports", type=int, action="append",
+                        help="reports at each size (repeatable; default 1000 on a throwaway PostgreSQL)")
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page (default 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measurement (default 3)")
+    parser.add_argument("--connections", type=int, default=50, help="concurrent connections (default 50)")
+    parser.add_argument("--workers", type=int, default=2 * os.cpu_count(), help="gunicorn workers (default 2 × cores)")
+    parser.add_argument("--cache-seconds", type=int, default=300, help="PAGE_CACHE_SECONDS of the cached run (default 300)")
+    parser.add_argument("--output", type=Path, default=RESULTS, help=f"Markdown results (default {RESULTS.relative_to(ROOT)})")
+    parser.add_argument("--prepare", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
+    if args.prepare:
+        return prepare_here(args.prepare, args.reports[0])
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    stop_on_signals()
+    command = " ".join(["bench/load.py", *sys.argv[1:]])
+    with databases(args) as urls, throwaway_redis() as redis_url, tempfile.TemporaryDirectory() as log_directory:
+        sizes = []
+        for url, fill in urls:
+            log(f"Preparing {urlsplit(url).path[1:]}")
+            sizes.append({"url": url, **prepare(url, fill)})
+        sizes.sort(key=lambda size: size["reports"])
+        collect_static()
+        load_before = os.getloadavg()[0]
+        runs = {}
+        for title, cache_seconds in [("page cache off", 0), ("page cache on", args.cache_seconds)]:
+            log(f"Measuring, {title}")
+            runs[title, cache_seconds] = measure(args, sizes, cache_seconds, redis_url, log_directory)
+    load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    report = markdown(args, sizes, runs, command, load)
+    print(report)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report)
+    log(f"Written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
