@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, F, FloatField, Q, When
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -32,6 +34,9 @@ from .names import normalize_name
 
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
+# Results a search shows at most, newest matches first; only these are ranked, so that a common
+# word costs no more than a rare one. The count shown is then "1,000+".
+RESULT_LIMIT = 1000
 SNIPPET_WORDS = 40
 
 
@@ -203,37 +208,61 @@ def word_match(parsed, document):
     return condition
 
 
-def search_reports(text, user, *, sort="relevance"):
+def search_reports(text, user, *, sort="relevance", reports=None):
     """
-    Published reports matching `text` that `user` may find, best first (or newest first with
-    sort="date"). A report the user may not read is matched on its public document only.
+    Published reports among `reports` (all by default; pass the list filters here, not after)
+    matching `text` that `user` may find: the newest RESULT_LIMIT + 1 matches, the one more telling
+    `SearchPaginator` that there are more than it shows. Best first (relevance, then recency), or
+    newest first with sort="date". A report the user may not read is matched on its public
+    document only, so gated text changes neither which reports are in the pool nor their ranks.
     """
     index_pending()
     parsed = text if isinstance(text, ParsedQuery) else parse_query(text)
-    reports = Report.objects.published()
+    reports = (Report.objects.all() if reports is None else reports).published()
     if not parsed:
         return reports.none()
     readable = readable_condition(user)
     if connection.vendor == "postgresql":
         query = SearchQuery(tsquery(parsed), search_type="raw", config="simple")
-        reports = reports.filter(
-            (readable & Q(search_vector_full=query)) | (~readable & Q(search_vector_public=query))
-        )
-        if sort == "relevance":
-            reports = reports.annotate(
-                can_read=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()),
-                rank=Case(
-                    When(can_read=True, then=SearchRank(F("search_vector_full"), query)),
-                    default=SearchRank(F("search_vector_public"), query),
-                    output_field=FloatField(),
-                ),
-            ).order_by("-rank", "-published_at", "-pk")
-            return reports
+        # Two branches, each of which the planner can answer from one GIN index (or by walking
+        # the newest reports, for a common word) without re-reading the other's vector.
+        matches = Report.objects.filter(pk__in=newest(reports.filter(readable, search_vector_full=query)).union(
+            newest(reports.exclude(readable).filter(search_vector_public=query)), all=True
+        ))
     else:
-        reports = reports.filter(
+        matches = reports.filter(
             (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
         )
-    return reports.order_by("-published_at", "-pk")
+    pool = Report.objects.filter(pk__in=newest(matches))
+    if sort == "relevance" and connection.vendor == "postgresql":
+        pool = pool.annotate(rank=Case(
+            When(readable, then=SearchRank(F("search_vector_full"), query)),
+            default=SearchRank(F("search_vector_public"), query),
+            output_field=FloatField(),
+        ))
+        return pool.order_by("-rank", "-published_at", "-pk")
+    return pool.order_by("-published_at", "-pk")
+
+
+def newest(reports):
+    """The ids of the newest RESULT_LIMIT + 1 of `reports`."""
+    return reports.order_by("-published_at", "-pk").values("pk")[: RESULT_LIMIT + 1]
+
+
+class SearchPaginator(Paginator):
+    """Pages of search results: at most RESULT_LIMIT of them; `capped` when more matched."""
+
+    @cached_property
+    def found(self):
+        return self.object_list.count()
+
+    @property
+    def capped(self):
+        return self.found > RESULT_LIMIT
+
+    @cached_property
+    def count(self):
+        return min(self.found, RESULT_LIMIT)
 
 
 # Words too common to point at a profile on their own.
