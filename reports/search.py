@@ -8,7 +8,9 @@ document of the reports they may read and against the public document of the oth
 that occurs only in gated text neither finds a report, nor changes a count, a page or a rank, for
 someone who may not read it. On PostgreSQL the documents are weighted tsvectors with GIN indexes
 (title A, summary B, tags and entities C, gated text D), ranked by relevance then recency; other
-databases find the same reports by matching the stored words, ordered by date.
+databases find the same reports by matching the stored words, ordered by date. A search shows the
+newest RESULT_LIMIT matches at most, and ranks only those: a common word then costs about as much
+as a rare one, where ranking and counting every match grows with the table.
 
 Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
 `-word` to exclude. Words are folded by `reports.names.normalize_name` (the same folding as alias
@@ -23,7 +25,7 @@ import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.core.paginator import Paginator
-from django.db.models import Case, F, FloatField, Q, When
+from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -35,8 +37,10 @@ from .names import normalize_name
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
 # Results a search shows at most, newest matches first; only these are ranked, so that a common
-# word costs no more than a rare one. The count shown is then "1,000+".
-RESULT_LIMIT = 1000
+# word costs no more than a rare one. The count shown is then "100+".
+RESULT_LIMIT = 100
+# The bands of newest reports a search looks through in turn, as multiples of RESULT_LIMIT.
+BANDS = (20, 200)
 SNIPPET_WORDS = 40
 
 
@@ -224,29 +228,58 @@ def search_reports(text, user, *, sort="relevance", reports=None):
     readable = readable_condition(user)
     if connection.vendor == "postgresql":
         query = SearchQuery(tsquery(parsed), search_type="raw", config="simple")
-        # Two branches, each of which the planner can answer from one GIN index (or by walking
-        # the newest reports, for a common word) without re-reading the other's vector.
-        matches = Report.objects.filter(pk__in=newest(reports.filter(readable, search_vector_full=query)).union(
-            newest(reports.exclude(readable).filter(search_vector_public=query)), all=True
-        ))
+
+        def newest_found(band):
+            # Two branches, each answered from its own GIN index (or by walking the newest
+            # reports, for a common word) without reading the other branch's vector.
+            return newest(band.filter(readable, search_vector_full=query)).union(
+                newest(band.exclude(readable).filter(search_vector_public=query)), all=True
+            )
     else:
-        matches = reports.filter(
-            (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
-        )
-    pool = Report.objects.filter(pk__in=newest(matches))
+
+        def newest_found(band):
+            return newest(band.filter(
+                (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
+            ))
+
+    # The pool's ids, fetched once: the paginator's count and the page then cost next to nothing.
+    ids = [pk for pk, _ in pool_rows(reports, newest_found)]
+    pool = Report.objects.filter(pk__in=ids)
     if sort == "relevance" and connection.vendor == "postgresql":
-        pool = pool.annotate(rank=Case(
-            When(readable, then=SearchRank(F("search_vector_full"), query)),
-            default=SearchRank(F("search_vector_public"), query),
-            output_field=FloatField(),
-        ))
-        return pool.order_by("-rank", "-published_at", "-pk")
+        # Ranked on the public document, for readers too: a match in the title, summary or names
+        # comes first and body-only matches follow by date. ts_rank over the full vector (~3 KB,
+        # out of line) costs several times more and would only order matches within the body.
+        return pool.annotate(rank=SearchRank(F("search_vector_public"), query)).order_by("-rank", "-published_at", "-pk")
     return pool.order_by("-published_at", "-pk")
 
 
+def pool_rows(reports, newest_found):
+    """
+    (id, publication time) of the newest RESULT_LIMIT + 1 matches, newest first, searched band by
+    band: the newest BANDS[0] × RESULT_LIMIT reports, then the next, then the rest, stopping as
+    soon as there are enough. A common word is answered from the first band, a rare one from a
+    few index entries; either way the database reads a bounded number of rows, where one query
+    over all reports would read every match of a word its planner thought rarer than it is.
+    """
+    found, newer = [], None
+    for size in [*BANDS, None]:
+        band = reports if newer is None else reports.filter(published_at__lt=newer)
+        older = None
+        if size is not None:
+            edge = band.order_by("-published_at").values_list("published_at", flat=True)[size * RESULT_LIMIT :][:1]
+            older = next(iter(edge), None)
+            if older is not None:
+                band = band.filter(published_at__gte=older)
+        found += sorted(newest_found(band), key=lambda row: (row[1], row[0]), reverse=True)
+        if len(found) > RESULT_LIMIT or older is None:
+            return found[: RESULT_LIMIT + 1]
+        newer = older
+    return found[: RESULT_LIMIT + 1]
+
+
 def newest(reports):
-    """The ids of the newest RESULT_LIMIT + 1 of `reports`."""
-    return reports.order_by("-published_at", "-pk").values("pk")[: RESULT_LIMIT + 1]
+    """(id, publication time) of the newest RESULT_LIMIT + 1 of `reports`."""
+    return reports.order_by("-published_at", "-pk").values_list("pk", "published_at")[: RESULT_LIMIT + 1]
 
 
 class SearchPaginator(Paginator):

@@ -228,6 +228,7 @@ class TestResultLimit:
     @pytest.fixture(autouse=True)
     def limit(self, monkeypatch):
         monkeypatch.setattr(search, "RESULT_LIMIT", 3)
+        monkeypatch.setattr(search, "BANDS", (1, 2))  # bands of the newest 3, the next 6, the rest
         monkeypatch.setattr(SearchView, "paginate_by", 2)
 
     @staticmethod
@@ -286,6 +287,18 @@ class TestResultLimit:
         assert [result["report"] for result in response.context["results"]] == free
         client.force_login(SubscriptionFactory(tier=tier("premium")).user)
         assert "3+ reports" in client.get(reverse("search"), {"q": GATED_WORD}).content.decode()
+
+    @pytest.mark.parametrize("same_time", [False, True])
+    def test_the_newest_matches_are_found_across_bands(self, same_time):
+        reports = self.reports(14, title="Quiet")
+        matching = [reports[i] for i in (2, 7, 8, 10, 13)]
+        for report in matching:
+            report.title = "Militia"
+            report.save()
+        if same_time:  # the bands' edges fall among equal times
+            Report.objects.update(published_at=reports[0].published_at)
+            matching.sort(key=lambda report: report.pk, reverse=True)
+        assert list(search_reports("militia", AnonymousUser(), sort="date")) == matching[:4]
 
     def test_the_api_count_stops_at_the_limit_too(self, client):
         self.reports(5)
