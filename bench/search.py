@@ -235,8 +235,21 @@ def ensure_corpus(count, seed, batch, workers):
     return generate_corpus(missing, seed=seed, batch_size=batch, workers=workers, progress=progress)
 
 
-def explain(queryset):
-    return queryset[:20].explain(analyze=True, buffers=True)
+def explain(query, user):
+    """EXPLAIN ANALYZE of each query a first result page of this search makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.search import SearchPaginator, search_reports
+
+    with CaptureQueriesContext(connection) as captured:
+        first_page(search_reports(query, user), SearchPaginator)
+    plans = []
+    with connection.cursor() as cursor:
+        for executed in captured.captured_queries:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {executed['sql']}")
+            plans.append(f"-- {executed['sql'][:160]}…\n" + "\n".join(row[0] for row in cursor.fetchall()))
+    return "\n\n".join(plans)
 
 
 def machine():
@@ -287,7 +300,7 @@ def run(args):
                 f"  naive p50 {row['naive_p50']:8.1f} ms  x{row['naive_p50'] / row['p50']:.0f}")
 
     plans = [
-        (f"`search_reports({q!r}, {label})`, first page", explain(search_reports(q, users[label])))
+        (f"`search_reports({q!r}, {label})`, first page", explain(q, users[label]))
         for q, label in [("Rubymar", "anonymous"), ("Hizbullah", "anonymous"), ("statement", "premium")]
     ]
     load = f"load average {load_before:.1f} before the timings, {os.getloadavg()[0]:.1f} after"
@@ -300,6 +313,8 @@ def run(args):
 
 
 def markdown(args, rows, plans, generated, server_version, table_size, load, total, published):
+    from reports.search import RESULT_LIMIT
+
     lines = [
         "# Search benchmark",
         "",
@@ -307,7 +322,8 @@ def markdown(args, rows, plans, generated, server_version, table_size, load, tot
         f"table `reports_report` {table_size} with its indexes and TOAST; PostgreSQL {server_version}; {machine()}; "
         f"{load}.",
         "Each figure: the first result page (20 reports) with the count its paginator needs, in ms; search through "
-        "`SearchPaginator` as the search page does (the newest 1,000 matches, ranked; found shown as 1,000+ past them), "
+        f"`SearchPaginator` as the search page does (the newest {RESULT_LIMIT:,} matches, ranked; found shown as "
+        f"{RESULT_LIMIT:,}+ past them), "
         f"naive through Django's `Paginator` (exact count); after {args.warmup} warm-up run(s); "
         f"search {args.repeat} runs, naive {args.naive_repeat} runs (1 warm-up). Naive: every word `icontains` title, "
         "summary or body of published reports (OR and -word likewise), newest first; it does not depend on the user, "

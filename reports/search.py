@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -39,8 +40,10 @@ INDEX_BATCH = 500
 # Results a search shows at most, newest matches first; only these are ranked, so that a common
 # word costs no more than a rare one. The count shown is then "100+".
 RESULT_LIMIT = 100
-# The bands of newest reports a search looks through in turn, as multiples of RESULT_LIMIT.
-BANDS = (20, 200)
+# The bands of reports a search looks through in turn (see pool_rows): the newest FIRST_BAND ×
+# RESULT_LIMIT, then those of a span NEXT_BAND times as long before them, then the rest.
+FIRST_BAND = 20
+NEXT_BAND = 9
 SNIPPET_WORDS = 40
 
 
@@ -256,24 +259,29 @@ def search_reports(text, user, *, sort="relevance", reports=None):
 def pool_rows(reports, newest_found):
     """
     (id, publication time) of the newest RESULT_LIMIT + 1 matches, newest first, searched band by
-    band: the newest BANDS[0] × RESULT_LIMIT reports, then the next, then the rest, stopping as
-    soon as there are enough. A common word is answered from the first band, a rare one from a
-    few index entries; either way the database reads a bounded number of rows, where one query
-    over all reports would read every match of a word its planner thought rarer than it is.
+    band, stopping as soon as there are enough: the newest FIRST_BAND × RESULT_LIMIT reports;
+    then those published in the NEXT_BAND times as long before them; then the rest. A common
+    word is answered from the first band, a rare one from a few index entries; either way the
+    database reads a bounded number of rows, where one query over all reports would read every
+    match of a word that its planner thought rarer than it is.
     """
-    found, newer = [], None
-    for size in [*BANDS, None]:
-        band = reports if newer is None else reports.filter(published_at__lt=newer)
-        older = None
-        if size is not None:
-            edge = band.order_by("-published_at").values_list("published_at", flat=True)[size * RESULT_LIMIT :][:1]
-            older = next(iter(edge), None)
-            if older is not None:
-                band = band.filter(published_at__gte=older)
+    edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RESULT_LIMIT :][:1]
+    first = next(iter(edge), None)
+    if first is None:
+        bands = [reports]
+    else:
+        bands = [reports.filter(published_at__gte=first)]
+        try:
+            second = first - (timezone.now() - first) * NEXT_BAND
+        except OverflowError:  # reports dated near year 1
+            bands.append(reports.filter(published_at__lt=first))
+        else:
+            bands += [reports.filter(published_at__lt=first, published_at__gte=second), reports.filter(published_at__lt=second)]
+    found = []
+    for band in bands:
         found += sorted(newest_found(band), key=lambda row: (row[1], row[0]), reverse=True)
-        if len(found) > RESULT_LIMIT or older is None:
-            return found[: RESULT_LIMIT + 1]
-        newer = older
+        if len(found) > RESULT_LIMIT:
+            break
     return found[: RESULT_LIMIT + 1]
 
 

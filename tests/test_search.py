@@ -228,7 +228,9 @@ class TestResultLimit:
     @pytest.fixture(autouse=True)
     def limit(self, monkeypatch):
         monkeypatch.setattr(search, "RESULT_LIMIT", 3)
-        monkeypatch.setattr(search, "BANDS", (1, 2))  # bands of the newest 3, the next 6, the rest
+        # Bands: the newest 4 reports (those as new as the 3rd newest), those within 8 days, the rest.
+        monkeypatch.setattr(search, "FIRST_BAND", 1)
+        monkeypatch.setattr(search, "NEXT_BAND", 1)
         monkeypatch.setattr(SearchView, "paginate_by", 2)
 
     @staticmethod
