@@ -8,20 +8,26 @@ document of the reports they may read and against the public document of the oth
 that occurs only in gated text neither finds a report, nor changes a count, a page or a rank, for
 someone who may not read it. On PostgreSQL the documents are weighted tsvectors with GIN indexes
 (title A, summary B, tags and entities C, gated text D), ranked by relevance then recency; other
-databases find the same reports by matching the stored words, ordered by date.
+databases find the same reports by matching the stored words, ordered by date. A search shows the
+newest RESULT_LIMIT matches at most, and ranks only those: a common word then costs about as much
+as a rare one, where ranking and counting every match grows with the table.
 
 Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
 `-word` to exclude. Words are folded by `reports.names.normalize_name` (the same folding as alias
 lookup) and stemmed, in documents and queries alike.
 """
+import functools
 import re
 import threading
 from dataclasses import dataclass
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -31,6 +37,13 @@ from .names import normalize_name
 
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
+# Results a search shows at most, newest matches first; only these are ranked, so that a common
+# word costs no more than a rare one. The count shown is then "100+".
+RESULT_LIMIT = 100
+# The bands of reports a search looks through in turn (see pool_rows): the newest FIRST_BAND ×
+# RESULT_LIMIT, then those of a span NEXT_BAND times as long before them, then the rest.
+FIRST_BAND = 20
+NEXT_BAND = 9
 SNIPPET_WORDS = 40
 
 
@@ -39,9 +52,15 @@ def words(text):
     return normalize_name(text).split()
 
 
+@functools.lru_cache(maxsize=200_000)
+def stem(word):
+    # A corpus repeats a small vocabulary: stemming each distinct word once makes indexing ~3× faster.
+    return STEMMER.stemWord(word)
+
+
 def search_words(text):
     """The folded, stemmed words of `text`, as documents and queries store and compare them."""
-    return STEMMER.stemWords(words(text))
+    return [stem(word) for word in words(text)]
 
 
 # -- Documents ---------------------------------------------------------------------------------
@@ -61,30 +80,40 @@ def document_parts(report):
     return report.title, report.summary, " ".join(names), " ".join(gated)
 
 
+# One UPDATE per batch on PostgreSQL; the weighted vectors are built from the stemmed words in SQL.
+UPDATE_VECTORS = """
+    UPDATE reports_report AS report
+    SET search_public = parts.public_words, search_full = parts.full_words, search_vector_public = parts.vector,
+        search_vector_full = parts.vector || setweight(to_tsvector('simple', parts.gated), 'D')
+    FROM (
+        SELECT id, public_words, full_words, gated,
+            setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B')
+            || setweight(to_tsvector('simple', names), 'C') AS vector
+        FROM (VALUES {rows}) AS batch (id, public_words, full_words, title, summary, names, gated)
+    ) AS parts
+    WHERE report.id = parts.id
+"""
+
+
 def index_reports(reports):
     """Recompute the search documents of these reports (any Report queryset), in batches."""
     reports = reports.order_by("pk").prefetch_related(
         "tags", "organizations__aliases", "people__aliases", "outlets__aliases", "footnotes", "quotes"
     )
-    on_postgresql = connection.vendor == "postgresql"
     for start in range(0, reports.count(), INDEX_BATCH):
         batch = list(reports[start : start + INDEX_BATCH])
+        documents = []
         for report in batch:
             title, summary, names, gated = (" ".join(search_words(part)) for part in document_parts(report))
             report.search_public = f" {title} {summary} {names} "
             report.search_full = f" {title} {summary} {names} {gated} "
-            if on_postgresql:
-                public = (
-                    SearchVector(Value(title), config="simple", weight="A")
-                    + SearchVector(Value(summary), config="simple", weight="B")
-                    + SearchVector(Value(names), config="simple", weight="C")
-                )
-                report.search_vector_public = public
-                report.search_vector_full = public + SearchVector(Value(gated), config="simple", weight="D")
-        fields = ["search_public", "search_full"]
-        if on_postgresql:
-            fields += ["search_vector_public", "search_vector_full"]
-        Report.objects.bulk_update(batch, fields)
+            documents.append((report.pk, report.search_public, report.search_full, title, summary, names, gated))
+        if connection.vendor == "postgresql":
+            rows = ", ".join(["(%s::bigint, %s, %s, %s, %s, %s, %s)"] * len(documents))
+            with connection.cursor() as cursor:
+                cursor.execute(UPDATE_VECTORS.format(rows=rows), [value for document in documents for value in document])
+        else:
+            Report.objects.bulk_update(batch, ["search_public", "search_full"])
 
 
 _pending = threading.local()
@@ -186,37 +215,95 @@ def word_match(parsed, document):
     return condition
 
 
-def search_reports(text, user, *, sort="relevance"):
+def search_reports(text, user, *, sort="relevance", reports=None):
     """
-    Published reports matching `text` that `user` may find, best first (or newest first with
-    sort="date"). A report the user may not read is matched on its public document only.
+    Published reports among `reports` (all by default; pass the list filters here, not after)
+    matching `text` that `user` may find: the newest RESULT_LIMIT + 1 matches, the one more telling
+    `SearchPaginator` that there are more than it shows. Best first (relevance, then recency), or
+    newest first with sort="date". A report the user may not read is matched on its public
+    document only, so gated text changes neither which reports are in the pool nor their ranks.
     """
     index_pending()
     parsed = text if isinstance(text, ParsedQuery) else parse_query(text)
-    reports = Report.objects.published()
+    reports = (Report.objects.all() if reports is None else reports).published()
     if not parsed:
         return reports.none()
     readable = readable_condition(user)
     if connection.vendor == "postgresql":
         query = SearchQuery(tsquery(parsed), search_type="raw", config="simple")
-        reports = reports.filter(
-            (readable & Q(search_vector_full=query)) | (~readable & Q(search_vector_public=query))
-        )
-        if sort == "relevance":
-            reports = reports.annotate(
-                can_read=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()),
-                rank=Case(
-                    When(can_read=True, then=SearchRank(F("search_vector_full"), query)),
-                    default=SearchRank(F("search_vector_public"), query),
-                    output_field=FloatField(),
-                ),
-            ).order_by("-rank", "-published_at", "-pk")
-            return reports
+
+        def newest_found(band):
+            # Two branches, each answered from its own GIN index (or by walking the newest
+            # reports, for a common word) without reading the other branch's vector.
+            return newest(band.filter(readable, search_vector_full=query)).union(
+                newest(band.exclude(readable).filter(search_vector_public=query)), all=True
+            )
     else:
-        reports = reports.filter(
-            (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
-        )
-    return reports.order_by("-published_at", "-pk")
+
+        def newest_found(band):
+            return newest(band.filter(
+                (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
+            ))
+
+    # The pool's ids, fetched once: the paginator's count and the page then cost next to nothing.
+    ids = [pk for pk, _ in pool_rows(reports, newest_found)]
+    pool = Report.objects.filter(pk__in=ids)
+    if sort == "relevance" and connection.vendor == "postgresql":
+        # Ranked on the public document, for readers too: a match in the title, summary or names
+        # comes first and body-only matches follow by date. ts_rank over the full vector (~3 KB,
+        # out of line) costs several times more and would only order matches within the body.
+        return pool.annotate(rank=SearchRank(F("search_vector_public"), query)).order_by("-rank", "-published_at", "-pk")
+    return pool.order_by("-published_at", "-pk")
+
+
+def pool_rows(reports, newest_found):
+    """
+    (id, publication time) of the newest RESULT_LIMIT + 1 matches, newest first, searched band by
+    band, stopping as soon as there are enough: the newest FIRST_BAND × RESULT_LIMIT reports;
+    then those published in the NEXT_BAND times as long before them; then the rest. A common
+    word is answered from the first band, a rare one from a few index entries; either way the
+    database reads a bounded number of rows, where one query over all reports would read every
+    match of a word that its planner thought rarer than it is.
+    """
+    edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RESULT_LIMIT :][:1]
+    first = next(iter(edge), None)
+    if first is None:
+        bands = [reports]
+    else:
+        bands = [reports.filter(published_at__gte=first)]
+        try:
+            second = first - (timezone.now() - first) * NEXT_BAND
+        except OverflowError:  # reports dated near year 1
+            bands.append(reports.filter(published_at__lt=first))
+        else:
+            bands += [reports.filter(published_at__lt=first, published_at__gte=second), reports.filter(published_at__lt=second)]
+    found = []
+    for band in bands:
+        found += sorted(newest_found(band), key=lambda row: (row[1], row[0]), reverse=True)
+        if len(found) > RESULT_LIMIT:
+            break
+    return found[: RESULT_LIMIT + 1]
+
+
+def newest(reports):
+    """(id, publication time) of the newest RESULT_LIMIT + 1 of `reports`."""
+    return reports.order_by("-published_at", "-pk").values_list("pk", "published_at")[: RESULT_LIMIT + 1]
+
+
+class SearchPaginator(Paginator):
+    """Pages of search results: at most RESULT_LIMIT of them; `capped` when more matched."""
+
+    @cached_property
+    def found(self):
+        return self.object_list.count()
+
+    @property
+    def capped(self):
+        return self.found > RESULT_LIMIT
+
+    @cached_property
+    def count(self):
+        return min(self.found, RESULT_LIMIT)
 
 
 # Words too common to point at a profile on their own.

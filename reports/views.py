@@ -18,7 +18,7 @@ from .access import is_desk_staff, preview_audiences, reader_access
 from .api.forms import APITokenForm
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
-from .search import highlight, matching_entities, parse_query, search_reports, snippet
+from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
 from .structured_data import news_article
 
 PROFILE_REPORTS = 20
@@ -63,6 +63,7 @@ class SearchView(ListView):
     template_name = "reports/search.html"
     context_object_name = "reports"
     paginate_by = 20
+    paginator_class = SearchPaginator
     SORTS = {"relevance": "Relevance", "date": "Newest first"}
 
     def get_queryset(self):
@@ -70,8 +71,8 @@ class SearchView(ListView):
         self.parsed = parse_query(self.query)
         self.sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
         self.filters = ReportFilterForm(self.request.GET)
-        found = search_reports(self.parsed, self.request.user, sort=self.sort)
-        return self.filters.filter(found).select_related("series", "required_tier").prefetch_related("tags")
+        found = search_reports(self.parsed, self.request.user, sort=self.sort, reports=self.filters.filter(Report.objects.all()))
+        return found.select_related("series", "required_tier").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

@@ -11,7 +11,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from reports.models import Footnote, Organization, Outlet, Person, Quote, Report, ReportQuote
-from reports.search import search_reports
+from reports.models.reports import readable_condition
+from reports.search import parse_query, search_reports, stem, word_match
+from tests.factories import SubscriptionFactory, tier
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,36 @@ def test_the_reports_are_indexed_for_search():
     generate(30)
     report = Report.objects.published().filter(required_tier=None).first()
     assert report in search_reports(report.title, AnonymousUser())
+
+
+def test_a_body_word_is_found_by_readers_alone_after_generation_and_after_a_save(django_capture_on_commit_callbacks):
+    generate(30)
+    reader = SubscriptionFactory(tier=tier("premium")).user
+    report = Report.objects.published().exclude(required_tier=None).first()
+    body_words = set(report.search_full.split()) - set(report.search_public.split())
+    word = next(
+        word for word in sorted(body_words)
+        if stem(word) == word and not Report.objects.filter(search_public__contains=f" {word} ").exists()
+    )
+    assert report in search_reports(word, reader)
+    assert report not in search_reports(word, AnonymousUser())
+    with django_capture_on_commit_callbacks(execute=True):
+        report.body = "A paragraph on the zanzibarite doctrine."
+        report.save()
+    assert list(search_reports("zanzibarite", reader)) == [report]
+    assert list(search_reports("zanzibarite", AnonymousUser())) == []
+    assert report not in search_reports(word, reader)
+
+
+def test_the_vectors_find_what_the_stored_words_find():
+    """PostgreSQL's vectors, built in SQL, hold the same words as the documents other databases search."""
+    generate(30)
+    reader = SubscriptionFactory(tier=tier("jttm")).user
+    for query in ["hizbullah", "statement", "militia -iraq", '"red sea"', "drone OR rocket"]:
+        parsed = parse_query(query)
+        for user in (AnonymousUser(), reader):
+            readable = readable_condition(user)
+            by_words = Report.objects.published().filter(
+                (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
+            )
+            assert set(search_reports(parsed, user)) == set(by_words), query

@@ -1,12 +1,17 @@
 """Search: spellings, syntax, the paywall, snippets, the index kept current, and a fixed query count."""
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from reports import search
 from reports.models import Report
 from reports.search import search_reports
+from reports.views import SearchView
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,
@@ -215,3 +220,89 @@ def test_a_save_is_indexed_when_its_transaction_commits(django_capture_on_commit
     report.refresh_from_db()
     assert " drone strike claim " in report.search_public
     assert " drone " in report.search_full
+
+
+class TestResultLimit:
+    """Only the newest RESULT_LIMIT matches are shown and ranked; the count then says "N+"."""
+
+    @pytest.fixture(autouse=True)
+    def limit(self, monkeypatch):
+        monkeypatch.setattr(search, "RESULT_LIMIT", 3)
+        # Bands: the newest 4 reports (those as new as the 3rd newest), those within 8 days, the rest.
+        monkeypatch.setattr(search, "FIRST_BAND", 1)
+        monkeypatch.setattr(search, "NEXT_BAND", 1)
+        monkeypatch.setattr(SearchView, "paginate_by", 2)
+
+    @staticmethod
+    def reports(count, title="The militia report", days_ago=1, **fields):
+        """`count` reports (`title` and a number), newest first, one day apart, the newest `days_ago` days old."""
+        now = timezone.now()
+        return [
+            ReportFactory(title=f"{title} {n}", published_at=now - dt.timedelta(days=days_ago + n), **fields)
+            for n in range(count)
+        ]
+
+    @staticmethod
+    def page(client, number=1, **params):
+        response = client.get(reverse("search"), {"q": "militia", "page": number, **params})
+        return response, response.content.decode()
+
+    def test_up_to_the_limit_the_count_is_exact(self, client):
+        self.reports(3)
+        _, page = self.page(client)
+        assert "3 reports<" in page and "+ reports" not in page
+
+    def test_past_the_limit_the_count_says_so(self, client):
+        self.reports(4)
+        response, page = self.page(client)
+        assert "3+ reports" in page
+        assert response.context["paginator"].num_pages == 2
+
+    def test_pages_stop_at_the_limit_with_the_newest_matches(self, client):
+        newest = self.reports(5)[:3]
+        _, first_page = self.page(client, sort="date")
+        response, last_page = self.page(client, 2, sort="date")
+        shown = [result["report"] for result in response.context["results"]]
+        assert shown == newest[2:] and 'rel="next"' not in last_page
+        assert self.page(client, 3, sort="date")[0].status_code == 404
+
+    def test_relevance_ranks_the_newest_matches(self, client):
+        reports = self.reports(5)
+        for report in (reports[2], reports[4]):
+            report.title = report.summary = "Militia militia militia"
+            report.save()
+        # The newest four (the limit and one more): the oldest is left out however well it would rank.
+        found = list(search_reports("militia", AnonymousUser()))
+        assert set(found) == set(reports[:4])
+        if connection.vendor == "postgresql":
+            assert found[0] == reports[2]
+            assert found[1:] == [reports[0], reports[1], reports[3]]  # equal ranks: newest first
+        response, _ = self.page(client)
+        assert reports[4] not in [result["report"] for result in response.context["results"]]
+
+    def test_the_limit_counts_only_what_the_visitor_may_find(self, client):
+        """Newer gated reports holding the word in their body take no places from the public's results."""
+        self.reports(4, title="Gated", body=f"The {GATED_WORD} doctrine.", required_tier=tier("premium"))
+        free = self.reports(2, title="Free", body=f"The {GATED_WORD} doctrine in the open.", days_ago=30)
+        response = client.get(reverse("search"), {"q": GATED_WORD})
+        assert "2 reports<" in response.content.decode()
+        assert [result["report"] for result in response.context["results"]] == free
+        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        assert "3+ reports" in client.get(reverse("search"), {"q": GATED_WORD}).content.decode()
+
+    @pytest.mark.parametrize("same_time", [False, True])
+    def test_the_newest_matches_are_found_across_bands(self, same_time):
+        reports = self.reports(14, title="Quiet")
+        matching = [reports[i] for i in (2, 7, 8, 10, 13)]
+        for report in matching:
+            report.title = "Militia"
+            report.save()
+        if same_time:  # the bands' edges fall among equal times
+            Report.objects.update(published_at=reports[0].published_at)
+            matching.sort(key=lambda report: report.pk, reverse=True)
+        assert list(search_reports("militia", AnonymousUser(), sort="date")) == matching[:4]
+
+    def test_the_api_count_stops_at_the_limit_too(self, client):
+        self.reports(5)
+        answer = client.get("/api/v1/reports/", {"q": "militia", "page_size": 2, "page": 2}).json()
+        assert answer["count"] == 3 and answer["next"] is None

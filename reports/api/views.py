@@ -13,7 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from reports.forms import ReportFilterForm, SlugChoiceField
 from reports.models import Organization, Outlet, Person, Quote, Report
-from reports.search import search_reports
+from reports.search import SearchPaginator, search_reports
 
 from .serializers import (
     ErrorSerializer,
@@ -38,6 +38,12 @@ class Pagination(PageNumberPagination):
         for link in ("next", "previous"):
             response["properties"][link] = {"type": ["string", "null"], "format": "uri"}
         return response
+
+
+class SearchPagination(Pagination):
+    """Search results: the count stops at reports.search.RESULT_LIMIT, as on the search page."""
+
+    django_paginator_class = SearchPaginator
 
 
 class BadParameters(exceptions.APIException):
@@ -119,8 +125,11 @@ class ReportListView(ReadOnlyAPIView, generics.ListAPIView):
         filters = ReportFilterForm(self.request.query_params)
         valid(filters)
         query = self.request.query_params.get("q", "").strip()
-        reports = search_reports(query[:500], self.request.user) if query else Report.objects.published()
-        return filters.filter(reports).for_listing().prefetch_related("organizations", "people", "outlets", "countries")
+        reports = filters.filter(Report.objects.published())
+        if query:
+            self.pagination_class = SearchPagination
+            reports = search_reports(query[:500], self.request.user, reports=reports)
+        return reports.for_listing().prefetch_related("organizations", "people", "outlets", "countries")
 
 
 @extend_schema_view(get=extend_schema(
