@@ -132,6 +132,9 @@ def load_archive():
     tiers = list(Tier.objects.order_by("rank").values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute(INSERT_REPORTS, {"prefix": PREFIX, "series": series, "tiers": tiers, "count": REPORTS})
+        # Before linking: this connection's foreign-key checks were planned when the table held a
+        # few rows, and until ANALYZE replans them each check may walk a whole index (minutes).
+        cursor.execute("ANALYZE reports_report")
         cursor.execute(LINK_REPORTS, {
             "prefix": PREFIX, "like": f"{PREFIX}report-%",
             "content_type": ContentType.objects.get_for_model(Report).pk,
