@@ -9,9 +9,11 @@ may read more than the public, so they get their own page every time). A page is
 answered 200, set no cookie, did not use the CSRF token or change the session, is not private,
 no-store or no-cache, varies on nothing but Cookie, and the access policy gives its visitor no tier.
 
-Keys hold a *generation*, a token in the cache that any change to what pages show replaces
-(reports/signals.py calls `invalidate`): every server then misses, whatever it cached before. A
-stored page also expires when the next scheduled report becomes due, which no save announces.
+Each stored page carries the *generation* it was made in, a token in the cache that any change
+to what pages show replaces (reports/signals.py calls `invalidate`): a page of another generation
+is a miss on every server, whatever it cached before. A hit costs one round trip to the cache,
+which answers the generation, the institutions' networks and the page together. A stored page
+also expires when the next scheduled report becomes due, which no save announces.
 """
 import hashlib
 import ipaddress
@@ -44,6 +46,7 @@ PAGES = frozenset({
     "organization_feed_rss", "organization_feed_atom", "sitemap",
 })
 GENERATION_KEY = "page-cache:generation"
+NETWORKS_KEY = "page-cache:networks"
 HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
 
@@ -81,16 +84,17 @@ def _bump_pending():
         new_generation()
 
 
-def _networks_key(token):
-    return f"page-cache:{token}:networks"
-
-
-def institution_networks(token):
-    """Every institution's networks, active or not: their readers are never served a cached page."""
+def institution_networks(token, known):
+    """
+    Every institution's networks, active or not: their readers are never served a cached page.
+    `known` is what the cache held, (generation, networks), read again when of another generation.
+    """
     from .models import InstitutionNetwork
 
+    if known is not None and known[0] == token:
+        return known[1]
     networks = list(InstitutionNetwork.objects.values_list("cidr", flat=True))
-    cache.set(_networks_key(token), networks, timeout=None)
+    cache.set(NETWORKS_KEY, (token, networks), timeout=None)
     return networks
 
 
@@ -117,11 +121,11 @@ def wants_public_page(request):
     )
 
 
-def page_key(request, token):
-    """The scheme, host, path and query (its parameters sorted), under the current generation."""
+def page_key(request):
+    """The scheme, host, path and query (its parameters sorted)."""
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"page-cache:{token}:page:{hashlib.sha256(address.encode(errors='backslashreplace')).hexdigest()}"
+    return f"page-cache:page:{hashlib.sha256(address.encode(errors='backslashreplace')).hexdigest()}"
 
 
 def may_store(request, response):
@@ -164,7 +168,7 @@ class PageCacheMiddleware:
         key = getattr(request, "page_cache_key", None)
         if key is not None:
             if may_store(request, response):
-                self.store(key, response)
+                self.store(key, request.page_cache_generation, response)
             response[HEADER] = "miss"
         return response
 
@@ -172,20 +176,18 @@ class PageCacheMiddleware:
         if not wants_public_page(request):
             return None
         try:
-            token = generation()
-            key = page_key(request, token)
-            found = cache.get_many([_networks_key(token), key])
-            networks = found.get(_networks_key(token))
-            if networks is None:
-                networks = institution_networks(token)
-            if on_institution_network(request, networks):
+            key = page_key(request)
+            found = cache.get_many([GENERATION_KEY, NETWORKS_KEY, key])
+            token = found.get(GENERATION_KEY) or generation()
+            if on_institution_network(request, institution_networks(token, found.get(NETWORKS_KEY))):
                 return None
             entry = found.get(key)
         except Exception:  # a cache server that is down costs speed, not pages
             logger.warning("Page cache unavailable", exc_info=True)
             return None
-        if entry is None or entry["expires"] <= time.time():
-            request.page_cache_key = key  # to be stored on the way out
+        if entry is None or entry["generation"] != token or entry["expires"] <= time.time():
+            # To be stored on the way out, as of the generation it is made in.
+            request.page_cache_key, request.page_cache_generation = key, token
             return None
         response = HttpResponse(entry["content"], headers=entry["headers"])
         # As when it was made: signed-in visitors get another page, which no shared cache may mix up.
@@ -194,11 +196,14 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def store(key, response):
+    def store(key, token, response):
         seconds = seconds_to_keep()
         if seconds <= 0:
             return
-        entry = {"expires": time.time() + seconds, "content": response.content, "headers": list(response.items())}
+        entry = {
+            "generation": token, "expires": time.time() + seconds,
+            "content": response.content, "headers": list(response.items()),
+        }
         try:
             cache.set(key, entry, timeout=math.ceil(seconds))
         except Exception:
