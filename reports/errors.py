@@ -1,9 +1,11 @@
 """
 The error pages, in the site's design: 400, 403 (CSRF failures included), 404, 500, and 503 when
-the database cannot be reached.
+the database or the cache server (Redis: sessions are read through it, and a save must drop the
+cached pages) cannot be reached.
 
 Django turns an exception raised anywhere (a view or any middleware) into a response through
-`handler500`, so that is where a lost database (OperationalError, InterfaceError) becomes a 503.
+`handler500`, so that is where a lost database (OperationalError, InterfaceError) or Redis
+(ConnectionError, TimeoutError) becomes a 503.
 The 500 and 503 pages are rendered without the request's context processors, which would read
 the session and the user from the database that may be what failed; they show the request id
 (reports/request_log.py) as the error reference.
@@ -15,8 +17,10 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-OUTAGE_ERRORS = (OperationalError, InterfaceError)
+OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -38,7 +42,7 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
-    """A 503 while the database is out of reach, a 500 otherwise; neither touches the database."""
+    """A 503 while the database or Redis is out of reach, a 500 otherwise; neither touches either."""
     exception = sys.exc_info()[1]
     outage = isinstance(exception, OUTAGE_ERRORS)
     context = {"site_title": settings.SITE_NAME, "request_id": getattr(request, "request_id", "")}

@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError, connection, connections
 from django.urls import reverse
 
 from reports import health
-from tests.factories import ReportFactory
+from tests.factories import ReportFactory, UserFactory
 from tests.processes import needs_redis_server, redis_server
 
 FRIENDLY = "The reports are out of reach for a moment"
@@ -132,7 +132,7 @@ def test_the_site_rides_out_a_postgresql_outage(live_server, settings):
 def test_while_redis_is_down_health_fails_and_pages_come_from_the_database(client, settings):
     """The cache server stopped: /health/ answers 503 naming the cache; anonymous pages still answer, uncached."""
     with redis_server() as redis:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis.url}}
+        settings.CACHES = {"default": {"BACKEND": "reports.cache_backends.RedisCache", "LOCATION": redis.url}}
         ReportFactory(title="Report before the outage")
         assert client.get(reverse("health")).status_code == 200
         client.get(reverse("home"))
@@ -144,3 +144,19 @@ def test_while_redis_is_down_health_fails_and_pages_come_from_the_database(clien
         page = client.get(reverse("home"))
         assert page.status_code == 200 and "Report before the outage" in page.content.decode()
         assert "X-Page-Cache" not in page
+
+
+@needs_redis_server
+@pytest.mark.django_db
+def test_while_redis_is_down_signed_in_readers_get_the_friendly_503(client, settings):
+    """Sessions are read through Redis: without it a signed-in reader gets the outage page, not a 500."""
+    with redis_server() as redis:
+        settings.CACHES = {"default": {"BACKEND": "reports.cache_backends.RedisCache", "LOCATION": redis.url}}
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        client.force_login(UserFactory())
+        assert client.get(reverse("account")).status_code == 200
+        redis.stop()
+        client.raise_request_exception = False
+        response = client.get(reverse("account"))
+        assert response.status_code == 503 and FRIENDLY in response.content.decode()
+        assert response["Retry-After"]
