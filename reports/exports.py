@@ -170,7 +170,7 @@ class ReportListCsvView(View):
                 local_date(report.published_at),
                 report.series,
                 report.required_tier or "Free",
-                ", ".join(tag.name for tag in report.tags.all()),
+                ", ".join(tag.name for tag in report.tag_list),
                 request.build_absolute_uri(report.get_absolute_url()),
             ]
             for report in reports.iterator(chunk_size=500)

@@ -74,7 +74,7 @@ class ReportFeed(Feed):
         return max(report.updated_at, report.published_at)
 
     def item_categories(self, report):
-        return [xml_text(tag.name) for tag in report.tags.all()]
+        return [xml_text(tag.name) for tag in report.tag_list]
 
     def item_author_name(self, report):
         return settings.SITE_NAME

@@ -267,7 +267,7 @@ def report_bundle(report, absolute_url):
         description=text,
         published=timestamp(report.published_at),
         report_types=["threat-report"],
-        labels=[tag.name for tag in report.tags.all()],
+        labels=[tag.name for tag in report.tag_list],
         lang="en",
         object_refs=refs or [builder.desk_id],  # STIX wants at least one
         external_references=[builder.page_reference(report, external_id=report.reference), *footnotes],

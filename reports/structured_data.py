@@ -20,7 +20,7 @@ def news_article(report, request):
         "mainEntityOfPage": request.build_absolute_uri(report.get_absolute_url()),
         "dateModified": report.updated_at.isoformat(),
         "articleSection": str(report.series),
-        "keywords": [tag.name for tag in report.tags.all()],
+        "keywords": [tag.name for tag in report.tag_list],
         "author": desk,
         "publisher": desk,
         "isAccessibleForFree": report.is_complimentary,
