@@ -31,9 +31,9 @@ class PageURLField(serializers.Field):
         return self.context["request"].build_absolute_uri(path)
 
 
-def names(**kwargs):
+def names():
     """Related names (tags, aliases) as a list of strings."""
-    return serializers.SlugRelatedField(many=True, read_only=True, slug_field="name", **kwargs)
+    return serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
 
 class RefSerializer(serializers.Serializer):
@@ -60,7 +60,7 @@ class ReportSummarySerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True, help_text="How the desk cites the report.")
     series = RefSerializer()
     access = AccessSerializer(source="*")
-    tags = names(source="tag_list")
+    tags = names()
     organizations = RefSerializer(many=True)
     people = RefSerializer(many=True)
     outlets = RefSerializer(many=True)

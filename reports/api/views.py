@@ -129,7 +129,7 @@ class ReportListView(ReadOnlyAPIView, generics.ListAPIView):
         if query:
             self.pagination_class = SearchPagination
             reports = search_reports(query[:500], self.request.user, reports=reports)
-        return reports.for_listing().prefetch_related("organizations", "people", "outlets", "countries")
+        return reports.for_listing().prefetch_related("tags", "organizations", "people", "outlets", "countries")
 
 
 @extend_schema_view(get=extend_schema(
@@ -142,7 +142,7 @@ class ReportDetailView(ReadOnlyAPIView, generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Report.objects.published().for_listing().prefetch_related("organizations", "people", "outlets", "countries")
+        return Report.objects.published().for_listing().prefetch_related("tags", "organizations", "people", "outlets", "countries")
 
 
 # -- organizations, people, outlets --
