@@ -146,11 +146,11 @@ def may_store(request, response):
     )
 
 
-def seconds_to_keep():
-    """PAGE_CACHE_SECONDS, or less when a scheduled report becomes due sooner."""
+def seconds_to_keep(limit=None):
+    """PAGE_CACHE_SECONDS (or `limit`), or less when a scheduled report becomes due sooner."""
     from .models import Report
 
-    seconds = settings.PAGE_CACHE_SECONDS
+    seconds = settings.PAGE_CACHE_SECONDS if limit is None else limit
     due = Report.objects.scheduled().aggregate(due=Min("published_at"))["due"]
     if due is not None:
         seconds = min(seconds, due.timestamp() - time.time())

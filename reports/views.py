@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from .access import is_desk_staff, preview_audiences, reader_access
 from .api.forms import APITokenForm
+from .content_cache import SharedContentMixin
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
 from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
@@ -25,7 +26,7 @@ PROFILE_REPORTS = 20
 PROFILE_QUOTES = 20
 
 
-class HomeView(ListView):
+class HomeView(SharedContentMixin, ListView):
     template_name = "reports/home.html"
     context_object_name = "reports"
 
@@ -37,7 +38,7 @@ class HomeView(ListView):
         return super().get_context_data(series_list=Series.objects.all(), **kwargs)
 
 
-class ReportListView(ListView):
+class ReportListView(SharedContentMixin, ListView):
     """All published reports, newest first, with the list filters and pagination."""
 
     context_object_name = "reports"
@@ -96,7 +97,7 @@ class SearchView(ListView):
         return context
 
 
-class ReportDetailView(DetailView):
+class ReportDetailView(SharedContentMixin, DetailView):
     """
     A report: the teaser for everyone who may see it, the full text for those who may read it.
     Desk staff also open drafts, scheduled and withdrawn reports, marked as a preview, and see
@@ -106,9 +107,15 @@ class ReportDetailView(DetailView):
     context_object_name = "report"
 
     def get_queryset(self):
-        return Report.objects.viewable_by(self.request.user).select_related("series", "required_tier").prefetch_related(
-            "tags", "organizations", "people", "outlets", "countries"
-        )
+        return Report.objects.viewable_by(self.request.user).for_page()
+
+    def get_object(self, queryset=None):
+        """The report, looked up once per request, with who the page is for and whether they may read it."""
+        if not hasattr(self, "object"):
+            self.object = super().get_object(queryset)
+            self.viewer = self.get_viewer()
+            self.can_read = self.object.is_readable_by(self.viewer)
+        return self.object
 
     def get_viewer(self):
         """Who the page is rendered for: the visitor, or the audience desk staff preview it as."""
@@ -116,13 +123,32 @@ class ReportDetailView(DetailView):
         self.audience = self.request.GET.get("as")
         return self.audiences.get(self.audience, self.request.user)
 
+    def content_audience(self):
+        """The readers of its text, or the signed-in or anonymous visitors who get the teaser; desk previews are not kept."""
+        report = self.get_object()
+        if self.audiences or not report.is_published():
+            return None
+        if self.can_read:
+            return "reader"
+        return "signed-in" if self.viewer.is_authenticated else "anonymous"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        self.record_read()
+        if not self.object.is_published() or self.audiences:
+            add_never_cache_headers(response)
+        elif self.can_read and not self.object.is_complimentary:
+            # Gated text: no shared cache may keep this page for someone else.
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
     def get_context_data(self, **kwargs):
         report = self.object
-        viewer = self.get_viewer()
-        can_read = report.is_readable_by(viewer)
+        prefetch_related_objects([report], "tags", "organizations", "people", "outlets", "countries")
         context = super().get_context_data(
-            viewer=viewer,
-            can_read=can_read,
+            viewer=self.viewer,
+            can_read=self.can_read,
             audiences=self.audiences,
             audience=self.audience if self.audience in self.audiences else None,
             structured_data=news_article(report, self.request),
@@ -130,7 +156,7 @@ class ReportDetailView(DetailView):
             tiers=Tier.objects.all(),
             **kwargs,
         )
-        if can_read:
+        if self.can_read:
             context["footnotes"] = report.footnotes.select_related("outlet")
             context["quotes"] = report.report_quotes.select_related(
                 "quote__person", "quote__organization", "quote__outlet"
@@ -139,12 +165,12 @@ class ReportDetailView(DetailView):
 
     counts_as_read = True
 
-    def record_read(self, context):
+    def record_read(self):
         """A read of gated text by a reader (not the desk, not a preview) counts in usage reports."""
         report, user = self.object, self.request.user
-        if not (self.counts_as_read and context["can_read"] and not report.is_complimentary):
+        if not (self.counts_as_read and self.can_read and not report.is_complimentary):
             return
-        if context["audiences"] or not report.is_published() or self.request.method != "GET":
+        if self.audiences or not report.is_published() or self.request.method != "GET":
             return
         institution = reader_access(user)[1]
         Read.objects.record(
@@ -153,17 +179,6 @@ class ReportDetailView(DetailView):
             institution=institution,
             ip=None if user.is_authenticated else getattr(user, "client_ip", None),
         )
-
-    def render_to_response(self, context, **response_kwargs):
-        self.record_read(context)
-        response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published() or context["audiences"]:
-            add_never_cache_headers(response)
-        elif context["can_read"] and not self.object.is_complimentary:
-            # Gated text: no shared cache may keep this page for someone else.
-            patch_cache_control(response, private=True)
-            patch_vary_headers(response, ["Cookie"])
-        return response
 
 
 class ReportPrintView(ReportDetailView):

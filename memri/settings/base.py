@@ -132,6 +132,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else 
 # Off by default without a shared cache: each process's memory would keep pages that edits made
 # through another process do not reach.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0"))
+# How long pages are kept as made for each audience, signed-in readers included, the visitor's own
+# parts left out (reports/content_cache.py); 0 turns it off. Off by default without a shared cache,
+# for the same reason.
+CONTENT_CACHE_SECONDS = int(os.environ.get("CONTENT_CACHE_SECONDS", "600" if CACHE_URL else "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

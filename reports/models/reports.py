@@ -72,7 +72,13 @@ class ReportQuerySet(models.QuerySet):
         """With what a teaser shows (series, access, tags) fetched up front, in a fixed number of queries."""
         # Tags into a list (Report.tag_list): prefetched into taggit's manager, they would cost a
         # queryset built per report, about half a millisecond each.
-        return self.select_related("series", "required_tier").prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
+        return self.for_page().prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
+
+    def for_page(self):
+        """With the series and the access tier, without the search documents (reports.search), which pages never show."""
+        return self.select_related("series", "required_tier").defer(
+            "search_public", "search_full", "search_vector_public", "search_vector_full"
+        )
 
 
 class Report(Timestamped):

@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from reports.content_cache import HOLES, hole
+
 register = template.Library()
 
 # The characters that could close the script element or open a comment, written as JSON escapes.
@@ -35,3 +37,16 @@ def query_with(context, **changes):
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, template_name):
+    """
+    A part of the page that is the visitor's own: rendered here, or left as a hole to fill for
+    each request when the page is made for the content cache (reports.content_cache).
+    """
+    holes = context.get(HOLES)
+    if holes is not None:
+        holes.append(template_name)
+        return hole(template_name)
+    return context.template.engine.get_template(template_name).render(context)
