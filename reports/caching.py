@@ -24,6 +24,7 @@ is a miss on every server, whatever it cached before. A hit costs one round trip
 which answers the generation, the institutions' networks and the page together, and no SQL query.
 A stored page also expires when the next scheduled report becomes due, which no save announces.
 """
+import functools
 import hashlib
 import ipaddress
 import logging
@@ -39,7 +40,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
 
 from .access import reader_rank
@@ -109,11 +110,19 @@ def institution_networks(token, known):
 
 
 def on_institution_network(request, networks):
+    if not networks:
+        return False
     ip = client_ip(request)
-    if ip is None or not networks:
+    if ip is None:
         return False
     address = ipaddress.ip_address(ip)
-    return any(address in ipaddress.ip_network(cidr) for cidr in networks)
+    return any(address in network for network in parsed_networks(tuple(networks)))
+
+
+@functools.lru_cache(maxsize=1)
+def parsed_networks(cidrs):
+    """The networks as ipaddress objects, parsed once for as long as they stay the same."""
+    return [ipaddress.ip_network(cidr) for cidr in cidrs]
 
 
 def wants_public_page(request):
@@ -125,13 +134,15 @@ def wants_public_page(request):
         and CookieStorage.cookie_name not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and "as" not in request.GET
-        and view_name(request.path_info) in PAGES
+        and view_name(get_urlconf(settings.ROOT_URLCONF), request.path_info) in PAGES
     )
 
 
-def view_name(path):
+@functools.lru_cache(maxsize=1024)
+def view_name(urlconf, path):
+    """The name of the view the path resolves to, or None: remembered, since hits are for the same few pages."""
     try:
-        return resolve(path).view_name
+        return resolve(path, urlconf).view_name
     except Resolver404:
         return None
 
