@@ -9,7 +9,6 @@ from the cache, before most of the middleware run, still gets the https redirect
 and the security headers of the moment.
 """
 import datetime as dt
-
 import logging
 
 import pytest
@@ -217,7 +216,8 @@ class TestServedFirst:
         for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
             assert second[header] == first[header], header
         assert second["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in second["Content-Security-Policy"]
-        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "images.example"]}}
+        policy = {"default-src": ["'self'"], "img-src": ["'self'", "images.example"]}
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": policy}
         third = client.get(url)
         assert served_from_cache(third) and "img-src 'self' images.example" in third["Content-Security-Policy"]
         assert second["X-Request-ID"] != third["X-Request-ID"], "each response names its own request"
