@@ -3,18 +3,28 @@ The page cache: public pages and feeds, as anonymous visitors get them, kept in 
 (Redis when CACHE_URL/REDIS_URL is set, shared by every app server) for PAGE_CACHE_SECONDS.
 
 Paywall safety comes first. A page is served from the cache, or stored in it, only for a plain
-anonymous visitor: a GET of one of the PAGES, without a session or messages cookie, without an
-Authorization header, not a preview (?as=) and not from any institution's network (such a visitor
-may read more than the public, so they get their own page every time). A page is stored only if it
-answered 200, set no cookie, did not use the CSRF token or change the session, is not private,
-no-store or no-cache, varies on nothing but Cookie, and the access policy gives its visitor no tier.
+anonymous visitor: a GET (or HEAD) of one of the PAGES, without a session or messages cookie,
+without an Authorization header, not a preview (?as=) and not from any institution's network (such
+a visitor may read more than the public, so they get their own page every time). A page is stored
+only if it answered a GET with 200, set no cookie, did not use the CSRF token or change the session,
+is not private, no-store or no-cache, varies on nothing but Cookie, and the access policy gives its
+visitor no tier.
+
+The middleware sits just inside the request log, SecurityMiddleware and CSPMiddleware: a plain
+http request is redirected to https before it is looked up, and the security and CSP headers are
+added to every page, hit or miss, and never stored. A hit is served before the sessions, CSRF,
+authentication and messages middleware run, so it is told from the raw request alone (its own
+URL resolution, the cookies, the headers); an unknown Host is still the 400 page. What the inner
+middleware add to a page made for the public (Content-Length, Vary: Cookie, X-Frame-Options) is
+stored with it.
 
 Each stored page carries the *generation* it was made in, a token in the cache that any change
 to what pages show replaces (reports/signals.py calls `invalidate`): a page of another generation
 is a miss on every server, whatever it cached before. A hit costs one round trip to the cache,
-which answers the generation, the institutions' networks and the page together. A stored page
-also expires when the next scheduled report becomes due, which no save announces.
+which answers the generation, the institutions' networks and the page together, and no SQL query.
+A stored page also expires when the next scheduled report becomes due, which no save announces.
 """
+import functools
 import hashlib
 import ipaddress
 import logging
@@ -30,6 +40,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpResponse
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
 
 from .access import reader_rank
@@ -99,26 +110,41 @@ def institution_networks(token, known):
 
 
 def on_institution_network(request, networks):
+    if not networks:
+        return False
     ip = client_ip(request)
-    if ip is None or not networks:
+    if ip is None:
         return False
     address = ipaddress.ip_address(ip)
-    return any(address in ipaddress.ip_network(cidr) for cidr in networks)
+    return any(address in network for network in parsed_networks(tuple(networks)))
+
+
+@functools.lru_cache(maxsize=1)
+def parsed_networks(cidrs):
+    """The networks as ipaddress objects, parsed once for as long as they stay the same."""
+    return [ipaddress.ip_network(cidr) for cidr in cidrs]
 
 
 def wants_public_page(request):
     """Whether the request is for a public page by a plain anonymous visitor (see the module's docstring)."""
-    match = request.resolver_match
     return bool(
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and match is not None
-        and match.view_name in PAGES
-        and "as" not in request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
+        and "as" not in request.GET
+        and view_name(get_urlconf(settings.ROOT_URLCONF), request.path_info) in PAGES
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def view_name(urlconf, path):
+    """The name of the view the path resolves to, or None: remembered, since hits are for the same few pages."""
+    try:
+        return resolve(path, urlconf).view_name
+    except Resolver404:
+        return None
 
 
 def page_key(request):
@@ -131,16 +157,19 @@ def page_key(request):
 def may_store(request, response):
     cache_control = {part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
-    user = request.user
+    # Set by the inner middleware; a page made without them is not one this module knows to be public.
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
     return (
         request.method == "GET"
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not request.session.modified
+        and session is not None
+        and not session.modified
         and not cache_control & UNCACHEABLE_DIRECTIVES
         and vary <= {"cookie"}
+        and user is not None
         and not user.is_authenticated
         and reader_rank(user) is None
     )
@@ -158,41 +187,35 @@ def seconds_to_keep(limit=None):
 
 
 class PageCacheMiddleware:
-    """Serves and stores public pages for anonymous visitors; placed after the auth and messages middleware."""
+    """Serves and stores public pages for anonymous visitors; placed right after CSPMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        key = getattr(request, "page_cache_key", None)
-        if key is not None:
-            if may_store(request, response):
-                self.store(key, request.page_cache_generation, response)
-            response[HEADER] = "miss"
-        return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
         if not wants_public_page(request):
-            return None
+            return self.get_response(request)
+        key = page_key(request)  # out of the try below: an unknown Host raises DisallowedHost, a 400
         try:
-            key = page_key(request)
             found = cache.get_many([GENERATION_KEY, NETWORKS_KEY, key])
             token = found.get(GENERATION_KEY) or generation()
-            if on_institution_network(request, institution_networks(token, found.get(NETWORKS_KEY))):
-                return None
-            entry = found.get(key)
+            networks = institution_networks(token, found.get(NETWORKS_KEY))
         except Exception:  # a cache server that is down costs speed, not pages
             logger.warning("Page cache unavailable", exc_info=True)
-            return None
-        if entry is None or entry["generation"] != token or entry["expires"] <= time.time():
-            # To be stored on the way out, as of the generation it is made in.
-            request.page_cache_key, request.page_cache_generation = key, token
-            return None
-        response = HttpResponse(entry["content"], headers=entry["headers"])
-        # As when it was made: signed-in visitors get another page, which no shared cache may mix up.
-        patch_vary_headers(response, ["Cookie"])
-        response[HEADER] = "hit"
+            return self.get_response(request)
+        if on_institution_network(request, networks):
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry["generation"] == token and entry["expires"] > time.time():
+            response = HttpResponse(entry["content"], headers=entry["headers"])
+            # As when it was made: signed-in visitors get another page, which no shared cache may mix up.
+            patch_vary_headers(response, ["Cookie"])
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if may_store(request, response):
+            self.store(key, token, response)  # as of the generation it was made in
+        response[HEADER] = "miss"
         return response
 
     @staticmethod

@@ -3,10 +3,13 @@ The page cache (reports/caching.py), on the cache the suite runs with: this proc
 Redis when REDIS_URL is set (the PostgreSQL pass of scripts/run-tests).
 
 Gated text never reaches an anonymous visitor through the cache, whatever the order of requests;
-readers (signed in, or on an institution's network) never get the public's cached page; and a
-change to anything a page shows, or a scheduled report becoming due, shows at once.
+readers (signed in, or on an institution's network) never get the public's cached page; a change
+to anything a page shows, or a scheduled report becoming due, shows at once; and a page served
+from the cache, before most of the middleware run, still gets the https redirect, the host check
+and the security headers of the moment.
 """
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -201,6 +204,84 @@ class TestWhatIsKept:
         settings.PAGE_CACHE_SECONDS = 0
         client.get(gated.get_absolute_url())
         assert "X-Page-Cache" not in client.get(gated.get_absolute_url())
+
+
+class TestServedFirst:
+    """A hit is served right inside the request log, SecurityMiddleware and CSPMiddleware."""
+
+    def test_a_hit_carries_the_security_headers_of_the_moment(self, client, gated, settings):
+        url = gated.get_absolute_url()
+        first, second = client.get(url), client.get(url)
+        assert served_from_cache(second)
+        for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert second[header] == first[header], header
+        assert second["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in second["Content-Security-Policy"]
+        policy = {"default-src": ["'self'"], "img-src": ["'self'", "images.example"]}
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": policy}
+        third = client.get(url)
+        assert served_from_cache(third) and "img-src 'self' images.example" in third["Content-Security-Policy"]
+        assert second["X-Request-ID"] != third["X-Request-ID"], "each response names its own request"
+
+    def test_plain_http_is_redirected_to_https_before_the_cache(self, client, gated, settings):
+        url = gated.get_absolute_url()
+        client.get(url)
+        assert served_from_cache(client.get(url))
+        settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS = True, 3600
+        https_only = Client()  # the security middleware reads its settings when it is built
+        response = https_only.get(url)
+        assert response.status_code == 301 and response["Location"] == f"https://testserver{url}"
+        assert "X-Page-Cache" not in response
+        https_only.get(url, secure=True)
+        secure = https_only.get(url, secure=True)
+        assert served_from_cache(secure) and secure["Strict-Transport-Security"].startswith("max-age=3600")
+
+    def test_an_unknown_host_is_a_bad_request(self, client, gated, caplog):
+        url = gated.get_absolute_url()
+        client.get(url)
+        assert served_from_cache(client.get(url))
+        with caplog.at_level(logging.WARNING, logger="reports.caching"):
+            response = client.get(url, HTTP_HOST="evil.example")
+        assert response.status_code == 400 and "We could not understand that request" in response.content.decode()
+        assert "X-Page-Cache" not in response and "Page cache unavailable" not in caplog.text
+
+    @pytest.mark.parametrize("signed_in_first", [True, False])
+    def test_a_signed_in_visitor_never_gets_the_public_page(self, client, subscriber_client, gated, signed_in_first):
+        url = gated.get_absolute_url()
+        visitors = [subscriber_client, client] if signed_in_first else [client, subscriber_client]
+        for visitor in visitors * 2:
+            page = visitor.get(url)
+            if visitor is subscriber_client:
+                assert not served_from_cache(page) and not served_from_cache(visitor.head(url))
+                assert "My account" in page.content.decode() and shows_gated_text(page)
+            else:
+                assert "My account" not in page.content.decode() and not shows_gated_text(page)
+        assert served_from_cache(client.get(url))
+
+    def test_head_is_served_from_what_a_get_kept(self, client, gated, django_assert_num_queries):
+        url = gated.get_absolute_url()
+        assert client.head(url)["X-Page-Cache"] == "miss"
+        page = client.get(url)
+        assert page["X-Page-Cache"] == "miss", "a HEAD keeps nothing"
+        with django_assert_num_queries(0):
+            head = client.head(url)
+        assert served_from_cache(head) and head.content == b""
+        assert int(head["Content-Length"]) == len(page.content)
+
+    def test_a_network_moved_to_another_range_moves_who_gets_the_public_page(self, client, agency, gated):
+        url = gated.get_absolute_url()
+        assert shows_gated_text(client.get(url, REMOTE_ADDR=NETWORK_ADDRESS))
+        network = agency.networks.get()
+        network.cidr = "192.0.2.0/24"
+        network.save()
+        client.get(url, REMOTE_ADDR=NETWORK_ADDRESS)
+        assert served_from_cache(client.get(url, REMOTE_ADDR=NETWORK_ADDRESS))
+        theirs = client.get(url, REMOTE_ADDR="192.0.2.7")
+        assert not served_from_cache(theirs) and shows_gated_text(theirs)
+
+    def test_addresses_that_are_not_pages_reach_the_rest_of_the_site(self, client):
+        response = client.get("/reports")
+        assert response.status_code == 301 and response["Location"] == reverse("report_list")
+        assert "X-Page-Cache" not in response
 
 
 def message_cookie(text):

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "reports.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Serves cached public pages before the middleware below run; the https redirect and the
+    # security headers above apply to them too (see the module).
+    "reports.caching.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +78,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "reports.middleware.InstitutionNetworkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "reports.caching.PageCacheMiddleware",
     "reports.middleware.PrivateForReadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
