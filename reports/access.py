@@ -45,7 +45,11 @@ def active_institutions():
 
 
 def reader_access(user):
-    """(rank, institution): the highest rank the user holds today, and the institution giving it, if one does."""
+    """
+    (rank, institution): the highest rank the user holds today, and the institution giving it, if
+    one does. An institution a signed-in user is a member of comes with its pk only: its other
+    fields are read when first used.
+    """
     if user is None:
         return None, None
     if not hasattr(user, ACCESS_CACHE_ATTRIBUTE):
@@ -54,18 +58,17 @@ def reader_access(user):
 
 
 def _reader_access(user):
-    from reports.models import Subscription
+    from reports.models import Institution, Tier
 
     holdings = []  # (rank, institution or None)
     if user.is_authenticated and user.is_active:
-        own = Subscription.objects.active().filter(user=user).order_by("-tier__rank").select_related("tier").first()
-        if own:
-            holdings.append((own.tier.rank, None))
-        member_of = (
-            active_institutions().filter(memberships__user=user).select_related("tier").order_by("-tier__rank").first()
-        )
-        if member_of:
-            holdings.append((member_of.tier.rank, member_of))
+        held = Tier.objects.held_by(user).order_by("-rank").values_list("rank", "through_institution").first()
+        if held:
+            rank, institution_pk = held
+            institution = None
+            if institution_pk is not None:
+                institution = Institution.from_db(Institution.objects.db, ["id"], [institution_pk])
+            holdings.append((rank, institution))
     network = network_institution(getattr(user, "client_ip", None))
     if network:
         holdings.append((network.tier.rank, network))
