@@ -9,6 +9,11 @@ network they are reading from (when `InstitutionNetworkMiddleware` has noted the
 each counted only while its term, grace days included, runs. Desk staff read everything.
 """
 import ipaddress
+import logging
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 ACCESS_CACHE_ATTRIBUTE = "_reader_access"
 
@@ -25,17 +30,49 @@ def is_desk_staff(user):
 
 
 def network_institution(ip):
-    """The active institution one of whose networks holds this address, the highest tier first."""
+    """
+    The active institution one of whose networks holds this address, the highest tier first.
+
+    Most visitors are on no institution's network: the networks known to the page cache for its
+    current generation (a save of a network starts a new one) tell so without asking the database.
+    Only an address inside one of them, or a cache that cannot be asked, costs a query.
+    """
     if not ip:
         return None
     from reports.models import InstitutionNetwork
 
     address = ipaddress.ip_address(ip)
-    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions()).select_related(
-        "institution__tier"
+    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions())
+    known = known_networks()
+    if known is not None:
+        holding = [cidr for cidr, network in known if address in network]
+        if not holding:
+            return None
+        networks = networks.filter(cidr__in=holding)
+    ranked = networks.select_related("institution__tier").order_by("-institution__tier__rank", "cidr")
+    return next(
+        (network.institution for network in ranked if address in ipaddress.ip_network(network.cidr, strict=False)),
+        None,
     )
-    matches = [network.institution for network in networks if address in ipaddress.ip_network(network.cidr)]
-    return max(matches, key=lambda institution: institution.tier.rank, default=None)
+
+
+_parsed_networks = (None, ())  # (generation, ((cidr, network), ...)): parsed once per generation
+
+
+def known_networks():
+    """Every institution's networks, active or not, as (cidr, parsed network); None when the cache cannot be asked."""
+    global _parsed_networks
+    from reports.caching import NETWORKS_KEY, generation, institution_networks
+
+    try:
+        token = generation()
+        if _parsed_networks[0] != token:
+            cidrs = institution_networks(token, cache.get(NETWORKS_KEY))
+            _parsed_networks = (token, tuple((cidr, ipaddress.ip_network(cidr, strict=False)) for cidr in cidrs))
+    except Exception:  # a cache server that is down costs a query, never an answer
+        logger.warning("Institution networks not read through the cache: asking the database", exc_info=True)
+        return None
+    return _parsed_networks[1]
 
 
 def active_institutions():

@@ -1,7 +1,9 @@
 """
 What the access policy asks the database about a reader (reports/access.py), and where its rules end.
 
-A signed-in reader's own subscriptions and memberships cost one query.
+A signed-in reader's own subscriptions and memberships cost one query. An address on no
+institution's network costs none: the networks the page cache keeps for its generation tell so.
+An address on one costs one more; a cache that cannot be asked costs that query, never an answer.
 """
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -14,15 +16,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
 from reports.access import reader_access
+from reports.caching import new_generation
 from reports.models import Institution, InstitutionDomain, InstitutionMembership, InstitutionNetwork
 from reports.services import confirm_membership, membership_token
-from tests.factories import SubscriptionFactory, UserFactory, tier
+from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
 SITE_ZONE = ZoneInfo("America/New_York")
 TODAY = dt.date(2026, 3, 10)
 NETWORK, ON_NETWORK, ELSEWHERE = "198.51.100.0/24", "198.51.100.23", "203.0.113.9"
+GATED = "GATED-TEXT-MARKER-9d4c"
 
 
 def institution(name, tier_slug, *, ends_on=dt.date(2099, 1, 1), network=None, grace_days=0):
@@ -66,11 +71,28 @@ def agency():
 
 
 class TestQueries:
+    def test_an_anonymous_visitor_on_no_network_costs_none(self, agency):
+        assert access_and_queries(ip=ELSEWHERE) == ((None, None), 0)
+
+    def test_an_anonymous_visitor_on_a_network_costs_one(self, agency):
+        assert access_and_queries(ip=ON_NETWORK) == ((rank("premium"), agency), 1)
+
     def test_a_signed_in_reader_costs_one(self, agency):
         subscriber = SubscriptionFactory(tier=tier("jttm")).user
-        assert access_and_queries(subscriber) == ((rank("jttm"), None), 1)
-        assert access_and_queries(member(subscriber, agency)) == ((rank("premium"), agency), 1)
-        assert access_and_queries(UserFactory()) == ((None, None), 1)
+        assert access_and_queries(subscriber, ELSEWHERE) == ((rank("jttm"), None), 1)
+        assert access_and_queries(member(subscriber, agency), ELSEWHERE) == ((rank("premium"), agency), 1)
+        assert access_and_queries(UserFactory(), ELSEWHERE) == ((None, None), 1)
+
+    def test_a_signed_in_reader_on_a_network_costs_one_more(self, agency):
+        subscriber = SubscriptionFactory(tier=tier("jttm")).user
+        assert access_and_queries(subscriber, ON_NETWORK) == ((rank("premium"), agency), 2)
+
+    def test_the_networks_are_read_once_per_generation(self, agency, django_assert_num_queries):
+        new_generation()
+        with django_assert_num_queries(1):
+            reader_access(visitor(ip=ELSEWHERE))
+        with django_assert_num_queries(0):
+            reader_access(visitor(ip=ELSEWHERE))
 
     def test_the_institution_given_is_the_one_giving_access_with_its_fields(self, agency):
         (_, given), _ = access_and_queries(member(UserFactory(), agency), ELSEWHERE)
@@ -164,3 +186,57 @@ class TestWhoGivesAccess:
         institution("Ended", "premium", ends_on=dt.date(2021, 1, 1), network=NETWORK)
         active = institution("Active", "jttm", network="198.51.0.0/16")
         assert reader_access(visitor(ip=ON_NETWORK)) == (rank("jttm"), active)
+
+
+class TestNetworkChanges:
+    """A network's save starts a new page cache generation: the next request knows of it."""
+
+    @pytest.fixture
+    def premium_report(self):
+        return ReportFactory(required_tier=tier("premium"), body=f"Gated {GATED}.")
+
+    def test_a_network_added_after_a_page_was_cached_is_honoured_at_once(self, client, premium_report):
+        url = premium_report.get_absolute_url()
+        client.get(url, REMOTE_ADDR=ON_NETWORK)
+        cached = client.get(url, REMOTE_ADDR=ON_NETWORK)
+        assert cached["X-Page-Cache"] == "hit" and GATED not in cached.content.decode()
+        agency = institution("Agency", "premium", network=NETWORK)
+        assert reader_access(visitor(ip=ON_NETWORK)) == (rank("premium"), agency)
+        assert GATED in client.get(url, REMOTE_ADDR=ON_NETWORK).content.decode()
+
+    def test_a_network_removed_grants_nothing_at_once(self, agency):
+        assert reader_access(visitor(ip=ON_NETWORK)) == (rank("premium"), agency)
+        agency.networks.get().delete()
+        assert reader_access(visitor(ip=ON_NETWORK)) == (None, None)
+
+    def test_a_network_changed_counts_at_its_new_address(self, agency):
+        network = agency.networks.get()
+        network.cidr = "192.0.2.0/24"
+        network.save()
+        assert reader_access(visitor(ip=ON_NETWORK)) == (None, None)
+        assert reader_access(visitor(ip="192.0.2.1")) == (rank("premium"), agency)
+
+
+class TestCacheDown:
+    """The networks come from the database when the cache server cannot be reached: the same answers."""
+
+    @staticmethod
+    def stop_the_cache(settings):
+        """Points the cache at a port nothing listens on; the data is made first, since a save tells the cache."""
+        closed = f"redis://127.0.0.1:{free_port()}/0"
+        settings.CACHES = {"default": {"BACKEND": "reports.cache_backends.RedisCache", "LOCATION": closed}}
+
+    def test_the_policy_answers_from_the_database(self, agency, settings):
+        user = member(SubscriptionFactory(tier=tier("jttm")).user, agency)
+        premium = rank("premium")
+        self.stop_the_cache(settings)
+        assert access_and_queries(ip=ELSEWHERE) == ((None, None), 1)
+        assert access_and_queries(ip=ON_NETWORK) == ((premium, agency), 1)
+        assert access_and_queries(user, ELSEWHERE) == ((premium, agency), 2)
+
+    def test_readers_on_the_network_still_read_and_others_meet_the_paywall(self, client, agency, settings):
+        report = ReportFactory(required_tier=tier("premium"), body=f"Gated {GATED}.")
+        self.stop_the_cache(settings)
+        on, off = (client.get(report.get_absolute_url(), REMOTE_ADDR=ip) for ip in (ON_NETWORK, ELSEWHERE))
+        assert on.status_code == off.status_code == 200
+        assert GATED in on.content.decode() and GATED not in off.content.decode()
