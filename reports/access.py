@@ -9,6 +9,11 @@ network they are reading from (when `InstitutionNetworkMiddleware` has noted the
 each counted only while its term, grace days included, runs. Desk staff read everything.
 """
 import ipaddress
+import logging
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 ACCESS_CACHE_ATTRIBUTE = "_reader_access"
 
@@ -25,17 +30,49 @@ def is_desk_staff(user):
 
 
 def network_institution(ip):
-    """The active institution one of whose networks holds this address, the highest tier first."""
+    """
+    The active institution one of whose networks holds this address, the highest tier first.
+
+    Most visitors are on no institution's network: the networks known to the page cache for its
+    current generation (a save of a network starts a new one) tell so without asking the database.
+    Only an address inside one of them, or a cache that cannot be asked, costs a query.
+    """
     if not ip:
         return None
     from reports.models import InstitutionNetwork
 
     address = ipaddress.ip_address(ip)
-    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions()).select_related(
-        "institution__tier"
+    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions())
+    known = known_networks()
+    if known is not None:
+        holding = [cidr for cidr, network in known if address in network]
+        if not holding:
+            return None
+        networks = networks.filter(cidr__in=holding)
+    ranked = networks.select_related("institution__tier").order_by("-institution__tier__rank", "cidr")
+    return next(
+        (network.institution for network in ranked if address in ipaddress.ip_network(network.cidr, strict=False)),
+        None,
     )
-    matches = [network.institution for network in networks if address in ipaddress.ip_network(network.cidr)]
-    return max(matches, key=lambda institution: institution.tier.rank, default=None)
+
+
+_parsed_networks = (None, ())  # (generation, ((cidr, network), ...)): parsed once per generation
+
+
+def known_networks():
+    """Every institution's networks, active or not, as (cidr, parsed network); None when the cache cannot be asked."""
+    global _parsed_networks
+    from reports.caching import NETWORKS_KEY, generation, institution_networks
+
+    try:
+        token = generation()
+        if _parsed_networks[0] != token:
+            cidrs = institution_networks(token, cache.get(NETWORKS_KEY))
+            _parsed_networks = (token, tuple((cidr, ipaddress.ip_network(cidr, strict=False)) for cidr in cidrs))
+    except Exception:  # a cache server that is down costs a query, never an answer
+        logger.warning("Institution networks not read through the cache: asking the database", exc_info=True)
+        return None
+    return _parsed_networks[1]
 
 
 def active_institutions():
@@ -45,7 +82,11 @@ def active_institutions():
 
 
 def reader_access(user):
-    """(rank, institution): the highest rank the user holds today, and the institution giving it, if one does."""
+    """
+    (rank, institution): the highest rank the user holds today, and the institution giving it, if
+    one does. An institution a signed-in user is a member of comes with its pk only: its other
+    fields are read when first used.
+    """
     if user is None:
         return None, None
     if not hasattr(user, ACCESS_CACHE_ATTRIBUTE):
@@ -54,18 +95,17 @@ def reader_access(user):
 
 
 def _reader_access(user):
-    from reports.models import Subscription
+    from reports.models import Institution, Tier
 
     holdings = []  # (rank, institution or None)
     if user.is_authenticated and user.is_active:
-        own = Subscription.objects.active().filter(user=user).order_by("-tier__rank").select_related("tier").first()
-        if own:
-            holdings.append((own.tier.rank, None))
-        member_of = (
-            active_institutions().filter(memberships__user=user).select_related("tier").order_by("-tier__rank").first()
-        )
-        if member_of:
-            holdings.append((member_of.tier.rank, member_of))
+        held = Tier.objects.held_by(user).order_by("-rank").values_list("rank", "through_institution").first()
+        if held:
+            rank, institution_pk = held
+            institution = None
+            if institution_pk is not None:
+                institution = Institution.from_db(Institution.objects.db, ["id"], [institution_pk])
+            holdings.append((rank, institution))
     network = network_institution(getattr(user, "client_ip", None))
     if network:
         holdings.append((network.tier.rank, network))

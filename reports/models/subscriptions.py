@@ -5,10 +5,24 @@ import ipaddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .base import Timestamped
+
+
+class TierQuerySet(models.QuerySet):
+    def held_by(self, user):
+        """
+        The tiers the user holds today, by their own subscriptions or through the institutions they
+        are members of, each with `through_institution`: the pk of such an institution holding it, or
+        None when only their own subscriptions do. One query, however it is filtered or ordered.
+        """
+        own = Subscription.objects.active().filter(user=user)
+        member_of = Institution.objects.active().filter(memberships__user=user)
+        return self.filter(Q(pk__in=own.values("tier")) | Q(pk__in=member_of.values("tier"))).annotate(
+            through_institution=Subquery(member_of.filter(tier=OuterRef("pk")).values("pk")[:1])
+        )
 
 
 class Tier(models.Model):
@@ -21,6 +35,8 @@ class Tier(models.Model):
         help_text="Higher ranks open everything lower ranks open, and more.",
     )
     description = models.TextField(blank=True, help_text="What this tier opens, shown to visitors.")
+
+    objects = TierQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank"]
