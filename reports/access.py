@@ -42,12 +42,12 @@ def network_institution(ip):
     from reports.models import InstitutionNetwork
 
     address = ipaddress.ip_address(ip)
-    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions())
     known = known_networks()
-    if known is not None:
-        holding = [cidr for cidr, network in known if address in network]
-        if not holding:
-            return None
+    holding = None if known is None else [cidr for cidr, network in known if address in network]
+    if holding == []:
+        return None
+    networks = InstitutionNetwork.objects.filter(institution__in=active_institutions())
+    if holding is not None:
         networks = networks.filter(cidr__in=holding)
     ranked = networks.select_related("institution__tier").order_by("-institution__tier__rank", "cidr")
     return next(
