@@ -7,11 +7,15 @@ what a user is. A reader's rank is the highest rank among the tiers they hold to
 active subscriptions, the institutions they are confirmed members of, and the institution whose
 network they are reading from (when `InstitutionNetworkMiddleware` has noted their address),
 each counted only while its term, grace days included, runs. Desk staff read everything.
+
+What a signed-in reader holds is kept in the cache for the day, until a subscription or
+membership (the access generation) or anything pages show (the page generation) changes.
 """
 import ipaddress
 import logging
 
 from django.core.cache import cache
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +99,17 @@ def reader_access(user):
 
 
 def _reader_access(user):
+    from reports.caching import ACCESS_GENERATION_KEY, GENERATION_KEY, remembered
     from reports.models import Institution, Tier
 
     holdings = []  # (rank, institution or None)
     if user.is_authenticated and user.is_active:
-        held = Tier.objects.held_by(user).order_by("-rank").values_list("rank", "through_institution").first()
+        held = remembered(
+            f"reader-access:{user.pk}:{timezone.localdate()}",
+            lambda: Tier.objects.held_by(user).order_by("-rank").values_list("rank", "through_institution").first(),
+            timeout=24 * 60 * 60,
+            generations=(GENERATION_KEY, ACCESS_GENERATION_KEY),
+        )
         if held:
             rank, institution_pk = held
             institution = None

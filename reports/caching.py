@@ -58,41 +58,66 @@ PAGES = frozenset({
 })
 GENERATION_KEY = "page-cache:generation"
 NETWORKS_KEY = "page-cache:networks"
+ACCESS_GENERATION_KEY = "access:generation"  # replaced when a subscription or membership changes
 HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
 
 
-def generation():
-    token = cache.get(GENERATION_KEY)
+def generation(key=GENERATION_KEY):
+    token = cache.get(key)
     if token is None:
         token = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, token, timeout=None):
-            token = cache.get(GENERATION_KEY) or token
+        if not cache.add(key, token, timeout=None):
+            token = cache.get(key) or token
     return token
 
 
-def new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+def new_generation(key=GENERATION_KEY):
+    cache.set(key, uuid.uuid4().hex, timeout=None)
 
 
 _pending = threading.local()
 
 
-def invalidate():
+def invalidate(key=GENERATION_KEY):
     """
-    Forget every cached page: at once, and again when the current transaction commits, since a
-    request in between may have cached a page made from the data as it was before the commit.
+    Forget every cached page (or what else is kept as of the generation `key`): at once, and again
+    when the current transaction commits, since a request in between may have cached something
+    made from the data as it was before the commit.
     """
-    new_generation()
+    new_generation(key)
     if connection.in_atomic_block:
-        _pending.bump = True
+        _pending.keys = getattr(_pending, "keys", set()) | {key}
         transaction.on_commit(_bump_pending)
 
 
 def _bump_pending():
-    if getattr(_pending, "bump", False):
-        _pending.bump = False
-        new_generation()
+    keys, _pending.keys = getattr(_pending, "keys", set()), set()
+    for key in keys:
+        new_generation(key)
+
+
+def remembered(key, make, timeout, generations=(GENERATION_KEY,)):
+    """
+    What make() returns, kept in the cache under `key` while the generations it was made in last
+    (at most `timeout` seconds), and made again after. One round trip to the cache when it is
+    kept; a cache that cannot be asked costs a call to make(), never a wrong answer.
+    """
+    try:
+        found = cache.get_many([*generations, key])
+        tokens = tuple(found.get(name) or generation(name) for name in generations)
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+        return make()
+    entry = found.get(key)
+    if entry is not None and entry[0] == tokens:
+        return entry[1]
+    value = make()
+    try:
+        cache.set(key, (tokens, value), timeout=timeout)
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+    return value
 
 
 def institution_networks(token, known):

@@ -4,12 +4,13 @@ report for re-indexing, done once per report when the transaction commits (see r
 
 Keep the page cache current: any save, deletion or link change of what public pages show (every
 model of this app and of taggit, but for records of readers and their activity) starts a new page
-cache generation (see reports.caching).
+cache generation (see reports.caching); a change of a subscription or a membership starts a new
+access generation (see reports.access).
 """
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .caching import invalidate
+from .caching import ACCESS_GENERATION_KEY, invalidate
 from .models import (
     AlertState,
     APIToken,
@@ -51,6 +52,14 @@ def page_content_changed(sender, **kwargs):
 def page_links_changed(sender, action, **kwargs):
     if action.startswith("post_") and shown_on_pages(sender):
         invalidate()
+
+
+@receiver(post_save, sender=Subscription)
+@receiver(post_delete, sender=Subscription)
+@receiver(post_save, sender=InstitutionMembership)
+@receiver(post_delete, sender=InstitutionMembership)
+def holdings_changed(sender, **kwargs):
+    invalidate(ACCESS_GENERATION_KEY)
 
 
 def reindex(**lookup):
