@@ -4,6 +4,7 @@ Public pages. Every view that shows reports starts from the access policy on `Re
 """
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch, prefetch_related_objects
@@ -16,6 +17,7 @@ from taggit.models import Tag
 
 from .access import is_desk_staff, preview_audiences, reader_access
 from .api.forms import APITokenForm
+from .caching import remembered
 from .content_cache import SharedContentMixin
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
@@ -112,10 +114,23 @@ class ReportDetailView(SharedContentMixin, DetailView):
     def get_object(self, queryset=None):
         """The report, looked up once per request, with who the page is for and whether they may read it."""
         if not hasattr(self, "object"):
-            self.object = super().get_object(queryset)
+            self.object = self.find_report(queryset)
             self.viewer = self.get_viewer()
             self.can_read = self.object.is_readable_by(self.viewer)
         return self.object
+
+    def find_report(self, queryset):
+        """
+        The report as get_queryset() finds it for the visitor: for anyone but the desk, the same
+        published report, kept in the cache with the content cache's pages.
+        """
+        if is_desk_staff(self.request.user) or settings.CONTENT_CACHE_SECONDS <= 0:
+            return super().get_object(queryset)
+        return remembered(
+            f"published-report:{self.kwargs[self.slug_url_kwarg]}",
+            lambda: super(ReportDetailView, self).get_object(queryset),
+            timeout=settings.CONTENT_CACHE_SECONDS,
+        )
 
     def get_viewer(self):
         """Who the page is rendered for: the visitor, or the audience desk staff preview it as."""
