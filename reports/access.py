@@ -9,12 +9,13 @@ network they are reading from (when `InstitutionNetworkMiddleware` has noted the
 each counted only while its term, grace days included, runs. Desk staff read everything.
 
 What a signed-in reader holds is kept in the cache for the day, until a subscription or
-membership (the access generation) or anything pages show (the page generation) changes.
+membership (the access generation) or anything pages show (the page generation) changes; only
+when every process shares the cache (SHARED_CACHE), since a change seen by one must hold in all.
 """
 import ipaddress
 import logging
 
-from django.core.cache import cache
+from django.conf import settings
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -39,14 +40,15 @@ def network_institution(ip):
 
     Most visitors are on no institution's network: the networks known to the page cache for its
     current generation (a save of a network starts a new one) tell so without asking the database.
-    Only an address inside one of them, or a cache that cannot be asked, costs a query.
+    Only an address inside one of them, or a cache that cannot be asked or is not shared by every
+    process (SHARED_CACHE), costs a query.
     """
     if not ip:
         return None
     from reports.models import InstitutionNetwork
 
     address = ipaddress.ip_address(ip)
-    known = known_networks()
+    known = known_networks() if settings.SHARED_CACHE else None
     holding = None if known is None else [cidr for cidr, network in known if address in network]
     if holding == []:
         return None
@@ -66,12 +68,12 @@ _parsed_networks = (None, ())  # (generation, ((cidr, network), ...)): parsed on
 def known_networks():
     """Every institution's networks, active or not, as (cidr, parsed network); None when the cache cannot be asked."""
     global _parsed_networks
-    from reports.caching import NETWORKS_KEY, generation, institution_networks
+    from reports.caching import NETWORKS_KEY, generation, institution_networks, read_many
 
     try:
         token = generation()
         if _parsed_networks[0] != token:
-            cidrs = institution_networks(token, cache.get(NETWORKS_KEY))
+            cidrs = institution_networks(token, read_many([NETWORKS_KEY]).get(NETWORKS_KEY))
             _parsed_networks = (token, tuple((cidr, ipaddress.ip_network(cidr, strict=False)) for cidr in cidrs))
     except Exception:  # a cache server that is down costs a query, never an answer
         logger.warning("Institution networks not read through the cache: asking the database", exc_info=True)
@@ -98,14 +100,30 @@ def reader_access(user):
     return getattr(user, ACCESS_CACHE_ATTRIBUTE)
 
 
+def holdings_key(user):
+    """The cache key of what a signed-in reader holds today; None for anyone else."""
+    if user.is_authenticated and user.is_active:
+        return f"reader-access:{user.pk}:{timezone.localdate()}"
+    return None
+
+
+def expect_reader_access(user):
+    """Tell the request's next read from the cache to bring what it keeps of this reader's access."""
+    from reports.caching import ACCESS_GENERATION_KEY, GENERATION_KEY, expect
+
+    key = holdings_key(user)
+    expect(GENERATION_KEY, key, key and ACCESS_GENERATION_KEY)
+
+
 def _reader_access(user):
     from reports.caching import ACCESS_GENERATION_KEY, GENERATION_KEY, remembered
     from reports.models import Institution, Tier
 
     holdings = []  # (rank, institution or None)
-    if user.is_authenticated and user.is_active:
+    key = holdings_key(user)
+    if key is not None:
         held = remembered(
-            f"reader-access:{user.pk}:{timezone.localdate()}",
+            key,
             lambda: Tier.objects.held_by(user).order_by("-rank").values_list("rank", "through_institution").first(),
             timeout=24 * 60 * 60,
             generations=(GENERATION_KEY, ACCESS_GENERATION_KEY),

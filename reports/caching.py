@@ -37,6 +37,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpResponse
@@ -63,17 +64,69 @@ HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
 
 
+class RequestReads(threading.local):
+    """
+    What this request has read from the cache, by key, and the keys it said it will read.
+
+    A page asks the cache for several things at different depths (the generation token, the
+    report, the reader's holdings, the kept page): each key is read once per request, and the
+    first read takes every key announced by `expect()` with it, so that they cost one round trip.
+    What the request writes through this module is seen by its own later reads. Outside a request
+    (commands, tests calling functions directly) every read goes to the cache.
+    """
+
+    def begin(self, **kwargs):
+        self.values, self.expected = {}, set()
+
+    def end(self, **kwargs):
+        self.values = self.expected = None
+
+    values = expected = None
+
+
+_reads = RequestReads()
+request_started.connect(_reads.begin)
+request_finished.connect(_reads.end)
+_ABSENT = object()
+
+
+def expect(*keys):
+    """Keys this request will read (None for none): they come with its next read from the cache."""
+    if _reads.expected is not None:
+        _reads.expected.update(key for key in keys if key is not None)
+
+
+def read_many(keys):
+    """What the cache holds for `keys`, absent ones left out; read once per request (see RequestReads)."""
+    if _reads.values is None:
+        return cache.get_many(keys)
+    unread = {key for key in [*keys, *_reads.expected] if key not in _reads.values}
+    if unread:
+        found = cache.get_many(list(unread))
+        _reads.values.update((key, found.get(key, _ABSENT)) for key in unread)
+        _reads.expected.clear()
+    return {key: _reads.values[key] for key in keys if _reads.values[key] is not _ABSENT}
+
+
+def _written(key, value):
+    if _reads.values is not None:
+        _reads.values[key] = value
+
+
 def generation(key=GENERATION_KEY):
-    token = cache.get(key)
+    token = read_many([key]).get(key)
     if token is None:
         token = uuid.uuid4().hex
         if not cache.add(key, token, timeout=None):
             token = cache.get(key) or token
+        _written(key, token)
     return token
 
 
 def new_generation(key=GENERATION_KEY):
-    cache.set(key, uuid.uuid4().hex, timeout=None)
+    token = uuid.uuid4().hex
+    cache.set(key, token, timeout=None)
+    _written(key, token)
 
 
 _pending = threading.local()
@@ -100,11 +153,14 @@ def _bump_pending():
 def remembered(key, make, timeout, generations=(GENERATION_KEY,)):
     """
     What make() returns, kept in the cache under `key` while the generations it was made in last
-    (at most `timeout` seconds), and made again after. One round trip to the cache when it is
-    kept; a cache that cannot be asked costs a call to make(), never a wrong answer.
+    (at most `timeout` seconds), and made again after. No round trip of its own when the request
+    expected `key`; a cache that cannot be asked, or one that other processes do not share (see
+    SHARED_CACHE), costs a call to make(), never a wrong answer.
     """
+    if not settings.SHARED_CACHE:
+        return make()
     try:
-        found = cache.get_many([*generations, key])
+        found = read_many([*generations, key])
         tokens = tuple(found.get(name) or generation(name) for name in generations)
     except Exception:
         logger.warning("Cache unavailable", exc_info=True)
@@ -117,7 +173,37 @@ def remembered(key, make, timeout, generations=(GENERATION_KEY,)):
         cache.set(key, (tokens, value), timeout=timeout)
     except Exception:
         logger.warning("Cache unavailable", exc_info=True)
+    else:
+        _written(key, (tokens, value))
     return value
+
+
+def claim(key, seconds):
+    """
+    True for the first request to claim `key` within `seconds` (on every server at once), False for
+    the others; None when the cache cannot tell: it is not shared (SHARED_CACHE) or cannot be asked.
+    A claim holds its time, judged by this server's clock as the database's records would be; a
+    request that expected `key` learns that it is claimed without another round trip.
+    """
+    if not settings.SHARED_CACHE:
+        return None
+    now = time.time()
+
+    def holds(claimed_at):  # absent, or never read: None or _ABSENT
+        return isinstance(claimed_at, float) and now - claimed_at < seconds
+
+    if _reads.values is not None and holds(_reads.values.get(key)):
+        return False
+    try:
+        if cache.add(key, now, timeout=seconds):
+            return True
+        if holds(cache.get(key)):
+            return False
+        cache.set(key, now, timeout=seconds)  # a claim kept past its time by a clock that lags ours
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+        return None
+    return True
 
 
 def institution_networks(token, known):
@@ -131,6 +217,7 @@ def institution_networks(token, known):
         return known[1]
     networks = list(InstitutionNetwork.objects.values_list("cidr", flat=True))
     cache.set(NETWORKS_KEY, (token, networks), timeout=None)
+    _written(NETWORKS_KEY, (token, networks))
     return networks
 
 
@@ -222,7 +309,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request)  # out of the try below: an unknown Host raises DisallowedHost, a 400
         try:
-            found = cache.get_many([GENERATION_KEY, NETWORKS_KEY, key])
+            found = read_many([GENERATION_KEY, NETWORKS_KEY, key])
             token = found.get(GENERATION_KEY) or generation()
             networks = institution_networks(token, found.get(NETWORKS_KEY))
         except Exception:  # a cache server that is down costs speed, not pages

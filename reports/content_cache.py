@@ -24,7 +24,7 @@ from django.template import engines
 from django.template.context import make_context
 from django.utils.safestring import mark_safe
 
-from .caching import GENERATION_KEY, generation, page_key, seconds_to_keep
+from .caching import GENERATION_KEY, expect, generation, page_key, read_many, seconds_to_keep
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +50,20 @@ def fill_holes(content, holes, request):
     return content
 
 
+def shared_page_key(request, audience):
+    return f"content-cache:{audience}:{page_key(request)}"
+
+
 class SharedPage:
     """One page of the content cache: found there, or to be made and kept."""
 
     def __init__(self, request, audience):
         self.request = request
-        self.key = f"content-cache:{audience}:{page_key(request)}"
+        self.key = shared_page_key(request, audience)
         self.entry = None
         self.holes = []
         try:
-            found = cache.get_many([GENERATION_KEY, self.key])
+            found = read_many([GENERATION_KEY, self.key])
             self.generation = found.get(GENERATION_KEY) or generation()
         except Exception:  # a cache server that is down costs speed, not pages
             logger.warning("Content cache unavailable", exc_info=True)
@@ -109,9 +113,14 @@ class SharedContentMixin:
         """Who the page is made for (a short name), or None when it is made for this visitor only."""
         return "everyone"
 
+    def likely_audiences(self):
+        """The audiences content_audience() is likely to answer: their pages come with the request's first read from the cache."""
+        return ["everyone"]
+
     def get(self, request, *args, **kwargs):
         self.shared_page = None
         if settings.CONTENT_CACHE_SECONDS > 0 and request.method == "GET":
+            expect(*(shared_page_key(request, audience) for audience in self.likely_audiences()))
             audience = self.content_audience()
             if audience is not None:
                 self.shared_page = SharedPage(request, audience)

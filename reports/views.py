@@ -15,12 +15,13 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from taggit.models import Tag
 
-from .access import is_desk_staff, preview_audiences, reader_access
+from .access import expect_reader_access, is_desk_staff, preview_audiences, reader_access
 from .api.forms import APITokenForm
-from .caching import remembered
+from .caching import expect, remembered
 from .content_cache import SharedContentMixin
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
+from .models.usage import double_click_key
 from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
 from .structured_data import news_article
 
@@ -124,19 +125,31 @@ class ReportDetailView(SharedContentMixin, DetailView):
         The report as get_queryset() finds it for the visitor: for anyone but the desk, the same
         published report, kept in the cache with the content cache's pages.
         """
-        if is_desk_staff(self.request.user) or settings.CONTENT_CACHE_SECONDS <= 0:
+        key = self.published_report_key()
+        if key is None:
             return super().get_object(queryset)
         return remembered(
-            f"published-report:{self.kwargs[self.slug_url_kwarg]}",
-            lambda: super(ReportDetailView, self).get_object(queryset),
-            timeout=settings.CONTENT_CACHE_SECONDS,
+            key, lambda: super(ReportDetailView, self).get_object(queryset), timeout=settings.CONTENT_CACHE_SECONDS
         )
+
+    def published_report_key(self):
+        """Where the published report is kept for the visitor; None when it is looked up every time."""
+        if is_desk_staff(self.request.user) or settings.CONTENT_CACHE_SECONDS <= 0:
+            return None
+        return f"published-report:{self.kwargs[self.slug_url_kwarg]}"
 
     def get_viewer(self):
         """Who the page is rendered for: the visitor, or the audience desk staff preview it as."""
         self.audiences = preview_audiences() if is_desk_staff(self.request.user) else {}
         self.audience = self.request.GET.get("as")
         return self.audiences.get(self.audience, self.request.user)
+
+    def likely_audiences(self):
+        # Anonymous visitors mostly get the teaser (the text when it is complimentary, or on an
+        # institution's network); a signed-in visitor's holdings are not known yet.
+        if self.request.user.is_authenticated:
+            return ["reader", "signed-in"]
+        return ["anonymous"]
 
     def content_audience(self):
         """The readers of its text, or the signed-in or anonymous visitors who get the teaser; desk previews are not kept."""
@@ -148,6 +161,12 @@ class ReportDetailView(SharedContentMixin, DetailView):
         return "signed-in" if self.viewer.is_authenticated else "anonymous"
 
     def get(self, request, *args, **kwargs):
+        # The report, the visitor's access, the kept page and whether a read was just recorded
+        # come from the cache in one round trip.
+        expect(self.published_report_key())
+        expect_reader_access(request.user)
+        if request.user.is_authenticated:
+            expect(double_click_key(self.kwargs[self.slug_url_kwarg], request.user))
         response = super().get(request, *args, **kwargs)
         self.record_read()
         if not self.object.is_published() or self.audiences:

@@ -127,6 +127,10 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Whether every process reads the same cache. Only then do requests use what the cache keeps of
+# the database as of a generation (a reader's holdings, institutions' networks, a report, reads
+# just recorded): a change made through one process must be seen at once by all.
+SHARED_CACHE = bool(CACHE_URL)
 # Sessions live in the database, so that a login made on one server holds on all; read through the
 # cache only when the cache is shared: a logout must not live on in another process's memory.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # process: pages are checked as anonymous visitors would get them from the cache, and as every
 # visitor gets them from the content cache.
 PAGE_CACHE_SECONDS = CONTENT_CACHE_SECONDS = 600
+SHARED_CACHE = True  # one process: its memory is the cache of everything it serves
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Static files straight from the source folders: the suite does not run collectstatic.

@@ -9,11 +9,24 @@ from django.utils import timezone
 DOUBLE_CLICK = dt.timedelta(seconds=30)
 
 
+def double_click_key(report_slug, user=None, ip=None):
+    """The cache key standing for a read of the report by the reader (a user, or else an address) within DOUBLE_CLICK."""
+    return f"read:{report_slug}:" + (f"user-{user.pk}" if user is not None else f"ip-{ip}")
+
+
 class ReadQuerySet(models.QuerySet):
     def record(self, *, report, user=None, institution=None, ip=None):
-        """Record a read, unless the same reader read the same report within DOUBLE_CLICK."""
+        """
+        Record a read, unless the same reader read the same report within DOUBLE_CLICK: as a shared
+        cache tells, atomically for every server, or else as the reads recorded tell.
+        """
+        from reports.caching import claim
+
         reader = {"user": user} if user is not None else {"user": None, "ip": ip}
-        if self.filter(report=report, read_at__gte=timezone.now() - DOUBLE_CLICK, **reader).exists():
+        first = claim(double_click_key(report.slug, user, ip), DOUBLE_CLICK.seconds)
+        if first is False:
+            return None
+        if first is None and self.filter(report=report, read_at__gte=timezone.now() - DOUBLE_CLICK, **reader).exists():
             return None
         return self.create(report=report, institution=institution, **{"ip": ip, **reader})
 

@@ -1,0 +1,192 @@
+"""
+Round trips to the cache per page (reports/caching.py, RequestReads), and what is kept in the
+cache only when every process shares it (SHARED_CACHE).
+
+A report page asks the cache for the generation token, the report, the reader's holdings, the
+kept page and whether the reader's read was just recorded: all in one round trip, whatever asks
+first. The cache is the suite's own (Redis on the PostgreSQL pass, this process's memory on the
+SQLite pass); the tests count the calls made on it, which still reach it.
+"""
+import datetime as dt
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+
+from reports.models import InstitutionNetwork, Read, Subscription
+from tests.factories import ReportFactory, SubscriptionFactory, tier
+from tests.processes import needs_redis_server, stop
+from tests.settings_env import manage, production_env, settings_under
+from tests.test_reader_access_queries import GATED, institution
+
+pytestmark = pytest.mark.django_db
+
+CALLS = ["get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr", "touch", "has_key"]
+SESSION_KEYS = "django.contrib.sessions"
+
+
+class RoundTrips:
+    """The calls made on the cache, each with the keys it names, sessions' own left out."""
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        self.depth = 0  # the local-memory cache's get_many calls its own get: one call all the same
+        backend = caches["default"]
+        for name in CALLS:
+            monkeypatch.setattr(backend, name, self.counted(name, getattr(backend, name)))
+
+    def counted(self, name, call):
+        def counting(key_or_keys, *args, **kwargs):
+            keys = [key_or_keys] if isinstance(key_or_keys, str) else list(key_or_keys)
+            if self.depth == 0 and not all(key.startswith(SESSION_KEYS) for key in keys):
+                self.calls.append((name, keys))
+            self.depth += 1
+            try:
+                return call(key_or_keys, *args, **kwargs)
+            finally:
+                self.depth -= 1
+
+        return counting
+
+    def reset(self):
+        self.calls.clear()
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    return RoundTrips(monkeypatch)
+
+
+@pytest.fixture
+def content_cache_only(settings):
+    """Pages made by the views, from the content cache: the page cache would answer before them."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def gated():
+    return ReportFactory(required_tier=tier("premium"), body=f"The text. {GATED}")
+
+
+@pytest.mark.usefixtures("content_cache_only")
+class TestOneRoundTrip:
+    def test_an_anonymous_visitors_report_page_costs_one_round_trip_and_no_query(
+        self, client, gated, round_trips, django_assert_num_queries
+    ):
+        client.get(gated.get_absolute_url())  # made and kept
+        round_trips.reset()
+        with django_assert_num_queries(0):
+            response = client.get(gated.get_absolute_url())
+        assert response["X-Content-Cache"] == "hit"
+        assert GATED not in response.content.decode()
+        assert [name for name, _keys in round_trips.calls] == ["get_many"]
+
+    def test_a_subscribers_report_page_costs_one_round_trip_besides_the_session(self, client, gated, round_trips):
+        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        client.get(gated.get_absolute_url())  # made and kept, the read recorded
+        round_trips.reset()
+        response = client.get(gated.get_absolute_url())  # within the double-click time: the same read
+        assert response["X-Content-Cache"] == "hit"
+        assert GATED in response.content.decode()
+        assert [name for name, _keys in round_trips.calls] == ["get_many"]
+        assert Read.objects.count() == 1
+
+    def test_a_first_read_costs_one_more_round_trip_to_claim_it(self, client, gated, round_trips):
+        client.get(gated.get_absolute_url())  # the teaser, kept
+        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        round_trips.reset()
+        response = client.get(gated.get_absolute_url())
+        assert GATED in response.content.decode()
+        names = [name for name, _keys in round_trips.calls]
+        assert names[0] == "get_many" and "add" in names
+        assert Read.objects.count() == 1
+
+
+class TestDoubleClick:
+    def test_a_read_is_claimed_once_whatever_the_order_of_the_reads_within_the_time(self, client, gated):
+        reader = SubscriptionFactory(tier=tier("premium")).user
+        client.force_login(reader)
+        for _ in range(3):
+            client.get(gated.get_absolute_url())
+        assert Read.objects.filter(user=reader).count() == 1
+
+    def test_a_claim_judged_by_the_servers_clock_counts_again_after_the_time(self, client, gated, time_machine):
+        # The clock moves on while the cache may still hold the claim (Redis keeps its own time):
+        # the claim's own time decides, as the reads recorded in the database would.
+        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        time_machine.move_to(timezone.now(), tick=False)
+        client.get(gated.get_absolute_url())
+        time_machine.shift(dt.timedelta(seconds=29))
+        client.get(gated.get_absolute_url())
+        assert Read.objects.count() == 1
+        time_machine.shift(dt.timedelta(seconds=2))
+        client.get(gated.get_absolute_url())
+        assert Read.objects.count() == 2
+
+
+@pytest.fixture
+def unshared_cache(settings):
+    """As without CACHE_URL: each process's own memory, so pages and lookups are not kept in it."""
+    settings.SHARED_CACHE = False
+    settings.PAGE_CACHE_SECONDS = settings.CONTENT_CACHE_SECONDS = 0
+
+
+@pytest.mark.usefixtures("unshared_cache")
+class TestWithoutASharedCache:
+    """Another process's saves do not reach this one's memory: it must read what it decides on afresh."""
+
+    def test_a_subscription_ended_in_another_process_ends_access_at_once(self, client, gated):
+        subscription = SubscriptionFactory(tier=tier("premium"))
+        client.force_login(subscription.user)
+        assert GATED in client.get(gated.get_absolute_url()).content.decode()
+        # No signal of this process sees the change, as when another process makes it.
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        Subscription.objects.filter(pk=subscription.pk).update(
+            starts_on=yesterday, ends_on=yesterday, grace_days=0, access_ends_on=yesterday
+        )
+        assert GATED not in client.get(gated.get_absolute_url()).content.decode()
+
+    def test_a_network_added_in_another_process_is_honoured_at_once(self, client, gated):
+        agency = institution("Agency", "premium")
+        assert GATED not in client.get(gated.get_absolute_url(), REMOTE_ADDR="198.51.100.23").content.decode()
+        InstitutionNetwork.objects.bulk_create([InstitutionNetwork(institution=agency, cidr="198.51.100.0/24")])
+        assert GATED in client.get(gated.get_absolute_url(), REMOTE_ADDR="198.51.100.23").content.decode()
+
+    def test_reads_are_counted_once_by_the_database(self, client, gated):
+        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        client.get(gated.get_absolute_url())
+        client.get(gated.get_absolute_url())
+        assert Read.objects.count() == 1
+
+
+def test_the_cache_is_shared_exactly_when_it_is_redis():
+    assert settings_under(production_env(CACHE_URL="redis://127.0.0.1:6379/0"), "SHARED_CACHE") == {"SHARED_CACHE": True}
+    assert settings_under(production_env(CACHE_URL=None, REDIS_URL=None), "SHARED_CACHE") == {"SHARED_CACHE": False}
+
+
+@needs_redis_server
+def test_redis_on_a_unix_socket_serves_as_the_cache():
+    """CACHE_URL=unix://…: a Redis on the same machine, reached without TCP."""
+    with tempfile.TemporaryDirectory() as folder:
+        socket = Path(folder) / "redis.sock"
+        server = subprocess.Popen(
+            ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no", "--dir", folder],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                if socket.exists():
+                    break
+                time.sleep(0.05)
+            done = manage(
+                "shell", "-c", "from reports.health import cache_round_trip; print(cache_round_trip() or 'ok')",
+                env=production_env(CACHE_URL=f"unix://{socket}", DATABASE_URL="sqlite:///:memory:"),
+            )
+        finally:
+            stop(server)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "ok"
