@@ -1,6 +1,8 @@
+import functools
 import json
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -24,6 +26,21 @@ def ld_json(data):
 def web_url(value):
     """The address if it is an http(s) link, else nothing: no javascript: or data: links reach a page."""
     return value if str(value).lower().startswith(("http://", "https://")) else ""
+
+
+@register.simple_tag
+def fixed_url(name):
+    """
+    The address of a page that takes no arguments, as {% url %} gives it, worked out once per
+    process: the site header is rendered for every request, pages from the cache included, and
+    reversing its links was most of its cost.
+    """
+    return _fixed_url(name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_url(name, script_prefix, urlconf):
+    return reverse(name, urlconf)
 
 
 @register.simple_tag(takes_context=True)
