@@ -9,7 +9,8 @@ Load benchmark: the public pages under gunicorn, each as a ratio to a minimal Dj
 Each database is one size of the archive: given (`--database-url`, repeatable; migrated and, with
 as many `--reports`, filled up to that many), or made on a throwaway PostgreSQL and filled with
 `generate_corpus` (`--reports`, repeatable, default 1000). For each, a subscriber with an active
-subscription of the top tier and a logged-in session are made, and gunicorn serves the site
+subscription of the top tier and a logged-in session (with a CSRF cookie, as a returning browser
+has) are made, and gunicorn serves the site
 (settings from the environment, as in production, plus the bench-only /bench/minimal/ view: see
 bench/settings.py and bench/urls.py) with 2 × cores sync workers. `wrk` (apt-get install wrk) then
 loads, with 50 connections for --duration seconds after a warm-up, in turn: the minimal view, the
@@ -97,7 +98,9 @@ def prepare_here(database_url, reports):
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     from reports.models import Report, Tier
 
@@ -107,7 +110,8 @@ def prepare_here(database_url, reports):
         cursor.execute("ANALYZE")
     top_tier = Tier.objects.order_by("rank").last()
     # A report only the top tier reads in full: the anonymous visitor gets the teaser, the
-    # subscriber the whole text (and a recorded read, as in production).
+    # subscriber the whole text (its reads recorded as in production: one per 30 seconds, by
+    # COUNTER's double-click rule).
     gated = Report.objects.published().filter(required_tier=top_tier).first()
     if gated is None:
         sys.exit(f"{database_url}: no published report for the {top_tier} tier; fill it with generate_corpus.")
@@ -117,7 +121,11 @@ def prepare_here(database_url, reports):
         "page_cache": hasattr(settings, "PAGE_CACHE_SECONDS"),
         "reports": Report.objects.count(),
         "published": Report.objects.published().count(),
-        "session_cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+        # A returning subscriber's browser holds the CSRF cookie that pages for signed-in readers set.
+        "subscriber_cookie": (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
+            f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}"
+        ),
         "addresses": {
             "minimal": "/bench/minimal/", "home": "/", "list": "/reports/", "detail": gated.get_absolute_url(),
             "feed": "/feeds/rss/", "search": f"/search/?q={SEARCH.replace(' ', '+')}",
@@ -235,7 +243,7 @@ def measure(args, sizes, run, redis_url, log_directory):
         for label, key, as_subscriber in PAGES:
             for size, server in zip(sizes, servers):
                 url = server + size["addresses"][key]
-                cookie = size["session_cookie"] if as_subscriber else None
+                cookie = size["subscriber_cookie"] if as_subscriber else None
                 wrk(url, args.warmup, args.connections, cookie)
                 drain(server)
                 result = results[size["reports"], label] = wrk(url, args.duration, args.connections, cookie)
