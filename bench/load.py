@@ -16,8 +16,9 @@ bench/settings.py and bench/urls.py) with 2 × cores sync workers. `wrk` (apt-ge
 loads, with 50 connections for --duration seconds after a warm-up, in turn: the home page, the
 report list, a gated report's page as an anonymous visitor (the teaser) and as the subscriber (the
 full text), the site feed and a search, each right after the minimal view, whose throughput there
-is the page's baseline (what the machine serves drifts during a run); the sizes are measured one
-after the other for each page, so that they see the same load on the machine. All of it three times (RUNS): with no
+is the page's baseline (what the machine serves drifts during a run), --rounds times (the median
+ratio counts); the sizes are measured one after the other for each page, so that they see the same
+load on the machine. All of it three times (RUNS): with no
 cache at all (every page made from the database), with the page cache off but the content cache on
 (CONTENT_CACHE_SECONDS=--cache-seconds, what signed-in readers always get), and with both on, with
 CACHE_URL and REDIS_URL naming a throwaway redis-server when there is one. It prints a table of requests per
@@ -259,15 +260,23 @@ def measure(args, sizes, run, redis_url, log_directory):
         baselines = {size["reports"]: [] for size in sizes}
         for label, key, as_subscriber in PAGES[1:]:
             for size, server in zip(sizes, servers):
-                # The minimal view right before the page: what the machine serves drifts during a run.
-                baseline = load(size, server, *PAGES[0])
-                baselines[size["reports"]].append(baseline)
-                result = results[size["reports"], label] = load(size, server, label, key, as_subscriber)
-                result["baseline_rps"] = baseline["rps"]
+                rounds = []
+                for _ in range(args.rounds):
+                    # The minimal view right before the page: what the machine serves drifts.
+                    baseline = load(size, server, *PAGES[0])
+                    baselines[size["reports"]].append(baseline)
+                    rounds.append(load(size, server, label, key, as_subscriber))
+                    rounds[-1]["baseline_rps"] = baseline["rps"]
+                results[size["reports"], label] = median(rounds, ratio)
         for count, measured in baselines.items():
-            median = results[count, BASELINE] = sorted(measured, key=lambda result: result["rps"])[len(measured) // 2]
-            median["baseline_rps"] = median["rps"]
+            results[count, BASELINE] = median(measured, lambda result: result["rps"])
+            results[count, BASELINE]["baseline_rps"] = results[count, BASELINE]["rps"]
     return results
+
+
+def median(results, key):
+    """The result in the middle by `key` (the upper one of an even number)."""
+    return sorted(results, key=key)[len(results) // 2]
 
 
 def collect_static():
@@ -296,10 +305,11 @@ def markdown(args, sizes, runs, command, load):
         f"Run by `bench/load.py` on {dt.date.today():%Y-%m-%d}: `{command}`",
         "",
         f"{machine()}; gunicorn with {args.workers} sync workers; wrk, 2 threads, {args.connections} connections, "
-        f"{args.duration} s per page after {args.warmup} s of warm-up; load generator and server on the same machine; "
+        f"{args.duration} s per measurement after {args.warmup} s of warm-up; load generator and server on the same machine; "
         f"{load}. Sizes: " + ", ".join(f"{size['reports']:,} reports ({size['published']:,} published)" for size in sizes)
-        + ". Ratios: a page's requests per second over the minimal view's, measured right before it in the same"
-        " server; the minimal view's row is the median of those measurements.",
+        + f". Ratios: a page's requests per second over the minimal view's, measured right before it in the same"
+        f" server; each page measured {args.rounds} times so, its row the measurement with the median ratio; the"
+        " minimal view's row is the median of its measurements.",
         "",
     ]
     for title, results in runs.items():
@@ -351,7 +361,9 @@ def main():
     parser.add_argument("--database-url", action="append", help="a prepared database, one per size (repeatable)")
     parser.add_argument("--reports", type=int, action="append",
                         help="reports at each size (repeatable; default 1000 on a throwaway PostgreSQL)")
-    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page (default 20)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per measurement (default 10)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measurements of each page, each after the minimal view's; the median ratio counts (default 3)")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measurement (default 3)")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections (default 50)")
     parser.add_argument("--workers", type=int, default=2 * os.cpu_count(), help="gunicorn workers (default 2 × cores)")
