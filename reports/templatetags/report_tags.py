@@ -2,8 +2,8 @@ import functools
 import json
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
