@@ -5,8 +5,8 @@ The policy itself is stated once, on the reports' QuerySet and model
 (`Report.objects.readable_by(user)` and `report.is_readable_by(user)`); both ask this module
 what a user is. A reader's rank is the highest rank among the tiers they hold today: their own
 active subscriptions, the institutions they are confirmed members of, and the institution whose
-network they are reading from (when `InstitutionNetworkMiddleware` has noted their address),
-each counted only while its term, grace days included, runs. Desk staff read everything.
+network they are reading from (as `reports.signed_in` notes their address on the user), each
+counted only while its term, grace days included, runs. Desk staff read everything.
 
 What a signed-in reader holds is kept in the cache for the day, until a subscription or
 membership (the access generation) or anything pages show (the page generation) changes; only
@@ -103,16 +103,19 @@ def reader_access(user):
 def holdings_key(user):
     """The cache key of what a signed-in reader holds today; None for anyone else."""
     if user.is_authenticated and user.is_active:
-        return f"reader-access:{user.pk}:{timezone.localdate()}"
+        return user_holdings_key(user.pk)
     return None
 
 
-def expect_reader_access(user):
-    """Tell the request's next read from the cache to bring what it keeps of this reader's access."""
+def user_holdings_key(user_pk):
+    return f"reader-access:{user_pk}:{timezone.localdate()}"
+
+
+def expect_reader_access(user_pk):
+    """Tell the request's next read from the cache to bring what it keeps of this signed-in user's access."""
     from reports.caching import ACCESS_GENERATION_KEY, GENERATION_KEY, expect
 
-    key = holdings_key(user)
-    expect(GENERATION_KEY, key, key and ACCESS_GENERATION_KEY)
+    expect(GENERATION_KEY, ACCESS_GENERATION_KEY, user_holdings_key(user_pk))
 
 
 def _reader_access(user):

@@ -1,7 +1,6 @@
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .access import ACCESS_CACHE_ATTRIBUTE
-from .client import client_ip
 
 
 class PrivateForReadersMiddleware:
@@ -27,17 +26,3 @@ def holds_a_tier(user):
     """Whether the access policy, if this request asked it, found the visitor holding a tier."""
     rank, _institution = getattr(user, ACCESS_CACHE_ATTRIBUTE, (None, None))
     return rank is not None
-
-
-class InstitutionNetworkMiddleware:
-    """
-    Notes the client's address on the user (anonymous or not), so that the access policy can give
-    readers on an institution's network the institution's access without logging in.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.user.client_ip = client_ip(request)
-        return self.get_response(request)

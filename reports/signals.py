@@ -5,8 +5,10 @@ report for re-indexing, done once per report when the transaction commits (see r
 Keep the page cache current: any save, deletion or link change of what public pages show (every
 model of this app and of taggit, but for records of readers and their activity) starts a new page
 cache generation (see reports.caching); a change of a subscription or a membership starts a new
-access generation (see reports.access).
+access generation (see reports.access). A save or deletion of a user drops what the cache keeps of
+them (see reports.signed_in).
 """
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -32,6 +34,7 @@ from .models import (
     Subscription,
 )
 from .search import schedule_indexing
+from .signed_in import forget_user
 
 # Pages never show these, and some change on every read: they must not empty the page cache.
 NOT_ON_PAGES = {Read, Follow, AlertState, SentAlert, APIToken, Subscription, InstitutionMembership, InstitutionDomain}
@@ -60,6 +63,12 @@ def page_links_changed(sender, action, **kwargs):
 @receiver(post_delete, sender=InstitutionMembership)
 def holdings_changed(sender, **kwargs):
     invalidate(ACCESS_GENERATION_KEY)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def user_changed(sender, instance, **kwargs):
+    forget_user(instance.pk)
 
 
 def reindex(**lookup):

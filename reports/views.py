@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from taggit.models import Tag
 
-from .access import expect_reader_access, is_desk_staff, preview_audiences, reader_access
+from .access import is_desk_staff, preview_audiences, reader_access
 from .api.forms import APITokenForm
 from .caching import expect, remembered
 from .content_cache import SharedContentMixin
@@ -23,6 +23,7 @@ from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
 from .models.usage import double_click_key
 from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
+from .signed_in import session_user_pk
 from .structured_data import news_article
 
 PROFILE_REPORTS = 20
@@ -125,16 +126,16 @@ class ReportDetailView(SharedContentMixin, DetailView):
         The report as get_queryset() finds it for the visitor: for anyone but the desk, the same
         published report, kept in the cache with the content cache's pages.
         """
-        key = self.published_report_key()
+        key = None if is_desk_staff(self.request.user) else self.kept_report_key()
         if key is None:
             return super().get_object(queryset)
         return remembered(
             key, lambda: super(ReportDetailView, self).get_object(queryset), timeout=settings.CONTENT_CACHE_SECONDS
         )
 
-    def published_report_key(self):
-        """Where the published report is kept for the visitor; None when it is looked up every time."""
-        if is_desk_staff(self.request.user) or settings.CONTENT_CACHE_SECONDS <= 0:
+    def kept_report_key(self):
+        """Where the published report is kept for every visitor but the desk; None when it is looked up every time."""
+        if settings.CONTENT_CACHE_SECONDS <= 0:
             return None
         return f"published-report:{self.kwargs[self.slug_url_kwarg]}"
 
@@ -147,7 +148,7 @@ class ReportDetailView(SharedContentMixin, DetailView):
     def likely_audiences(self):
         # Anonymous visitors mostly get the teaser (the text when it is complimentary, or on an
         # institution's network); a signed-in visitor's holdings are not known yet.
-        if self.request.user.is_authenticated:
+        if session_user_pk(self.request) is not None:
             return ["reader", "signed-in"]
         return ["anonymous"]
 
@@ -161,12 +162,13 @@ class ReportDetailView(SharedContentMixin, DetailView):
         return "signed-in" if self.viewer.is_authenticated else "anonymous"
 
     def get(self, request, *args, **kwargs):
-        # The report, the visitor's access, the kept page and whether a read was just recorded
-        # come from the cache in one round trip.
-        expect(self.published_report_key())
-        expect_reader_access(request.user)
-        if request.user.is_authenticated:
-            expect(double_click_key(self.kwargs[self.slug_url_kwarg], request.user))
+        # Announced before the visitor is looked up (reports.signed_in), so that the report, the
+        # visitor with their holdings, the kept page and whether their read was just recorded come
+        # from the cache in one round trip.
+        reader_pk = session_user_pk(request)
+        expect(self.kept_report_key())
+        if reader_pk is not None:
+            expect(double_click_key(self.kwargs[self.slug_url_kwarg], reader_pk))
         response = super().get(request, *args, **kwargs)
         self.record_read()
         if not self.object.is_published() or self.audiences:

@@ -1,13 +1,13 @@
 import pytest
+from django.core.cache import cache
 
-from reports.caching import new_generation
 from tests.factories import StaffFactory, SubscriptionFactory, UserFactory, tier
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """No test sees pages another cached: their rows have been rolled back since."""
-    new_generation()
+def fresh_cache():
+    """No test sees what another kept in the cache (pages, users): their rows have been rolled back since."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 Round trips to the cache per page (reports/caching.py, RequestReads), and what is kept in the
 cache only when every process shares it (SHARED_CACHE).
 
-A report page asks the cache for the generation token, the report, the reader's holdings, the
-kept page and whether the reader's read was just recorded: all in one round trip, whatever asks
-first. The cache is the suite's own (Redis on the PostgreSQL pass, this process's memory on the
-SQLite pass); the tests count the calls made on it, which still reach it.
+A report page asks the cache for the generation token, the report, the signed-in user and their
+holdings, the kept page and whether the reader's read was just recorded: all in one round trip,
+whatever asks first. The cache is the suite's own (Redis on the PostgreSQL pass, this process's
+memory on the SQLite pass); the tests count the calls made on it, which still reach it.
 """
 import datetime as dt
 import subprocess
@@ -18,6 +18,7 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from reports.models import InstitutionNetwork, Read, Subscription
+from reports.signed_in import kept_user_key
 from tests.factories import ReportFactory, SubscriptionFactory, tier
 from tests.processes import needs_redis_server, stop
 from tests.settings_env import manage, production_env, settings_under
@@ -86,13 +87,16 @@ class TestOneRoundTrip:
         assert [name for name, _keys in round_trips.calls] == ["get_many"]
 
     def test_a_subscribers_report_page_costs_one_round_trip_besides_the_session(self, client, gated, round_trips):
-        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+        reader = SubscriptionFactory(tier=tier("premium")).user
+        client.force_login(reader)
         client.get(gated.get_absolute_url())  # made and kept, the read recorded
         round_trips.reset()
         response = client.get(gated.get_absolute_url())  # within the double-click time: the same read
         assert response["X-Content-Cache"] == "hit"
         assert GATED in response.content.decode()
         assert [name for name, _keys in round_trips.calls] == ["get_many"]
+        _name, keys = round_trips.calls[0]
+        assert kept_user_key(reader.pk) in keys, "who the reader is comes with the same round trip"
         assert Read.objects.count() == 1
 
     def test_a_first_read_costs_one_more_round_trip_to_claim_it(self, client, gated, round_trips):

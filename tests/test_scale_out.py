@@ -1,7 +1,7 @@
 """
 Several app servers over one PostgreSQL and one Redis: two gunicorn servers on different ports,
 over the suite's test database and its Redis. A login made through one holds on the other (and a
-logout too); a report published through one's admin shows at once on the other, on a page the
+logout too, and a password change ends the user's other sessions on both); a report published through one's admin shows at once on the other, on a page the
 other had cached before. Nothing a server needs is kept in one server's memory.
 """
 import http.cookiejar
@@ -131,6 +131,19 @@ def test_a_login_and_a_publish_through_one_server_hold_on_the_other(servers):
     assert "Fresh from the desk" in page and headers["X-Page-Cache"] == "miss", "B's cached list was dropped"
     assert public.open(f"{b}{draft.get_absolute_url()}")[0] == 200
     assert GATED not in public.open(f"{b}{gated.get_absolute_url()}")[1]
+
+    laptop = Browser()
+    laptop.log_in(b, subscriber.username)
+    assert GATED in laptop.open(f"{b}{gated.get_absolute_url()}")[1]
+    new_password = "a new long passphrase"
+    status, _page, _headers, _url = reader.submit(
+        f"{a}/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert status == 200
+    _status, page, _headers, final = laptop.open(f"{b}{gated.get_absolute_url()}")
+    assert GATED not in page, "a password changed through A ends the user's other sessions on B at once"
+    assert GATED in reader.open(f"{b}{gated.get_absolute_url()}")[1], "but not the one it was changed in"
 
     reader.submit(f"{a}/account/", {}, action=f"{a}/accounts/logout/")
     _status, _page, _headers, final = reader.open(f"{b}/account/")

@@ -9,9 +9,9 @@ from django.utils import timezone
 DOUBLE_CLICK = dt.timedelta(seconds=30)
 
 
-def double_click_key(report_slug, user=None, ip=None):
+def double_click_key(report_slug, user_pk=None, ip=None):
     """The cache key standing for a read of the report by the reader (a user, or else an address) within DOUBLE_CLICK."""
-    return f"read:{report_slug}:" + (f"user-{user.pk}" if user is not None else f"ip-{ip}")
+    return f"read:{report_slug}:" + (f"user-{user_pk}" if user_pk is not None else f"ip-{ip}")
 
 
 class ReadQuerySet(models.QuerySet):
@@ -23,7 +23,7 @@ class ReadQuerySet(models.QuerySet):
         from reports.caching import claim
 
         reader = {"user": user} if user is not None else {"user": None, "ip": ip}
-        first = claim(double_click_key(report.slug, user, ip), DOUBLE_CLICK.seconds)
+        first = claim(double_click_key(report.slug, user and user.pk, ip), DOUBLE_CLICK.seconds)
         if first is False:
             return None
         if first is None and self.filter(report=report, read_at__gte=timezone.now() - DOUBLE_CLICK, **reader).exists():

@@ -1,0 +1,112 @@
+"""
+Who is reading: the signed-in user, told without a query when the cache is shared, and the address
+they read from.
+
+Django's AuthenticationMiddleware loads the session's user from the database on every request and
+checks the session against a hash of their password. Where every process shares the cache
+(SHARED_CACHE), what pages need of a user is kept in it instead: every field but the password, and
+the session hash the password gives (the secret every one of their sessions already holds). A
+session holding that hash is that user's; anything else (nothing kept, another hash, a session of
+another backend, a cache that cannot be asked) goes Django's own way, which also upgrades or ends
+the session as it should.
+
+What is kept of a user is dropped when the user is saved or deleted through any process (a new
+password, a deactivation: reports/signals.py), lasts at most SIGNED_IN_USER_SECONDS for changes no
+save announces, and is keyed with the secret key, so that a new key does not honour sessions the
+old one signed. The user comes with the password deferred: reading it (to check or change it)
+loads it from the database, and saving the user saves the other fields only.
+
+The user is looked up when first asked for, as with Django: a view that announces what it will
+read from the cache before (reports.caching.expect; `session_user_pk` names the user the session
+claims) gets the user, their holdings and the rest in one round trip.
+"""
+import functools
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.functional import SimpleLazyObject
+
+from .access import expect_reader_access
+from .caching import invalidate, remembered
+from .client import client_ip
+
+SIGNED_IN_USER_SECONDS = 10 * 60
+
+
+def kept_user_key(user_pk):
+    return f"signed-in-user:{salted_hmac('reports.signed_in', str(user_pk)).hexdigest()}"
+
+
+def user_generation_key(user_pk):
+    return f"signed-in-user:generation:{user_pk}"
+
+
+def forget_user(user_pk):
+    """Drop what the cache keeps of this user, for every process (see caching.invalidate)."""
+    invalidate(user_generation_key(user_pk))
+
+
+@functools.cache
+def kept_fields():
+    return [field.attname for field in get_user_model()._meta.concrete_fields if field.attname != "password"]
+
+
+def what_to_keep(user):
+    """(session hash, the other fields' values) of a user who may sign in; None for none."""
+    if user is None:
+        return None
+    return user.get_session_auth_hash(), [getattr(user, name) for name in kept_fields()]
+
+
+def session_user_pk(request):
+    """
+    The pk of the user the session names, before the session is checked (None when it names
+    none): for announcing what the request will read from the cache, never for deciding anything.
+    """
+    if SESSION_KEY not in request.session:
+        return None
+    return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+
+
+def kept_user(request):
+    """The session's user as the cache keeps them, if the session holds their hash; None for Django's way."""
+    session = request.session
+    session_hash, backend_path = session.get(HASH_SESSION_KEY), session.get(BACKEND_SESSION_KEY)
+    if not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    backend = load_backend(backend_path)
+    user_pk = session_user_pk(request)
+    if user_pk is None or not isinstance(backend, ModelBackend):
+        return None
+    expect_reader_access(user_pk)  # asked next by every page that shows reports
+    kept = remembered(
+        kept_user_key(user_pk),
+        lambda: what_to_keep(backend.get_user(user_pk)),
+        timeout=SIGNED_IN_USER_SECONDS,
+        generations=(user_generation_key(user_pk),),
+    )
+    if kept is None or not constant_time_compare(session_hash, kept[0]):
+        return None
+    User = get_user_model()
+    return User.from_db(User.objects.db, kept_fields(), kept[1])
+
+
+def get_user(request):
+    if not hasattr(request, "_cached_user"):
+        user = (settings.SHARED_CACHE and kept_user(request)) or auth.get_user(request)
+        # So that the access policy can give readers on an institution's network its access.
+        user.client_ip = client_ip(request)
+        request._cached_user = user
+    return request._cached_user
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with the user as this module tells (see above)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))
