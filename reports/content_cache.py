@@ -1,17 +1,18 @@
 """
 The content cache: a page as rendered for one *audience* (the kind of visitor it was made for:
 everyone, or for a report the readers of its text, signed-in visitors who may not read it, and
-anonymous ones), kept in the cache for CONTENT_CACHE_SECONDS and served to every visitor of that
-audience, signed in or not. What belongs to one visitor only (the site header with their account
-links and CSRF token, their messages) is never kept: the stored page has a *hole* in its place
-(`{% personal %}` in the templates), filled in for each request, the first one included.
+anonymous ones) and one *kind of visitor* as the site header shows them (anonymous, signed in,
+staff), kept in the cache for CONTENT_CACHE_SECONDS and served to every visitor of that audience
+and kind. The visitor's CSRF token is never kept: the stored page holds a placeholder in its place,
+replaced with the visitor's own for each request, the first one included. A visitor with messages
+waiting gets a page made for them alone, which is not kept.
 
 The audience is the view's answer, asked of the access policy for each request
 (`SharedContentMixin.content_audience`); desk previews and unpublished reports have none and are
 made every time. Like the page cache (reports/caching.py), an entry is keyed on the address and
 carries the page cache's generation, so that any change to what pages show is seen at once on every
 server, and it expires when the next scheduled report becomes due. A page is kept only if it
-answered 200 and holds no CSRF token outside its holes.
+answered 200 and did not ask for the visitor's CSRF token.
 """
 import logging
 import math
@@ -20,38 +21,46 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.template import engines
-from django.template.context import make_context
+from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
 from .caching import GENERATION_KEY, expect, generation, page_key, read_many, seconds_to_keep
+from .signed_in import session_user_pk
 
 logger = logging.getLogger(__name__)
 
 HEADER = "X-Content-Cache"  # hit or miss, for operators and benchmarks
-HOLES = "personal_holes"  # in the context of a page being made for the cache: the holes left in it
-CSRF_FIELD = 'name="csrfmiddlewaretoken"'
+# In a page made for the cache, in place of the visitor's CSRF token. HTML escaping turns any "<"
+# that text brings into "&lt;" (and the sanitiser drops comments), so only the placeholder reads so.
+CSRF_TOKEN_HOLE = mark_safe("<!--csrf-token-->")
 
 
-def hole(template_name):
-    return mark_safe(f"<!--personal:{template_name}-->")
+def visitor_kind(user):
+    """What the site header (includes/site_header.html) shows of a visitor."""
+    if not user.is_authenticated:
+        return "anonymous"
+    return "staff" if user.is_staff else "signed-in"
 
 
-def fill_holes(content, holes, request):
-    """The page with each hole filled in as the template renders for this request."""
-    if not holes:
+def likely_visitor_kind(request):
+    """visitor_kind() as the session tells before the user is looked up, for announcing reads."""
+    return "anonymous" if session_user_pk(request) is None else "signed-in"
+
+
+def has_messages(request):
+    """Whether messages wait for the visitor, without marking them read."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def with_csrf_token(content, request):
+    if CSRF_TOKEN_HOLE not in content:
         return content
-    engine = engines["django"].engine
-    templates = [engine.get_template(template_name) for template_name in holes]
-    context = make_context({}, request)
-    with context.bind_template(templates[0]):  # the context processors run once for all holes
-        for template_name, template in zip(holes, templates):
-            content = content.replace(hole(template_name), template.render(context), 1)
-    return content
+    return content.replace(CSRF_TOKEN_HOLE, get_token(request))
 
 
-def shared_page_key(request, audience):
-    return f"content-cache:{audience}:{page_key(request)}"
+def shared_page_key(request, audience, kind):
+    return f"content-cache:{audience}:{kind}:{page_key(request)}"
 
 
 class SharedPage:
@@ -59,9 +68,8 @@ class SharedPage:
 
     def __init__(self, request, audience):
         self.request = request
-        self.key = shared_page_key(request, audience)
+        self.key = shared_page_key(request, audience, visitor_kind(request.user))
         self.entry = None
-        self.holes = []
         try:
             found = read_many([GENERATION_KEY, self.key])
             self.generation = found.get(GENERATION_KEY) or generation()
@@ -74,19 +82,24 @@ class SharedPage:
             self.entry = entry
 
     def response(self):
-        """The kept page, its holes filled for this request."""
+        """The kept page, with the visitor's CSRF token."""
         return HttpResponse(
-            fill_holes(self.entry["content"], self.entry["holes"], self.request),
+            with_csrf_token(self.entry["content"], self.request),
             content_type=self.entry["content_type"],
             headers={HEADER: "hit"},
         )
 
     def keep(self, response):
-        """Post-render callback of the page made for the cache: keep it, then fill its holes."""
+        """Post-render callback of the page made for the cache: keep it, then give it the visitor's CSRF token."""
         content = response.content.decode(response.charset)
-        if self.generation is not None and response.status_code == 200 and CSRF_FIELD not in content:
+        if (
+            self.generation is not None
+            and response.status_code == 200
+            and not self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the visitor's own token is in the page
+        ):
             self.store(content, response["Content-Type"])
-        response.content = fill_holes(content, self.holes, self.request)
+        if CSRF_TOKEN_HOLE in content:
+            response.content = with_csrf_token(content, self.request)
         response[HEADER] = "miss"
 
     def store(self, content, content_type):
@@ -95,7 +108,7 @@ class SharedPage:
             return
         entry = {
             "generation": self.generation, "expires": time.time() + seconds,
-            "content": content, "holes": self.holes, "content_type": content_type,
+            "content": content, "content_type": content_type,
         }
         try:
             cache.set(self.key, entry, timeout=math.ceil(seconds))
@@ -105,8 +118,8 @@ class SharedPage:
 
 class SharedContentMixin:
     """
-    For views whose page is the same for every visitor of an audience but for its personal parts:
-    served from the content cache, or made with holes for them and kept there.
+    For views whose page is the same for every visitor of an audience and kind but for their CSRF
+    token: served from the content cache, or made with a placeholder for the token and kept there.
     """
 
     def content_audience(self):
@@ -120,9 +133,10 @@ class SharedContentMixin:
     def get(self, request, *args, **kwargs):
         self.shared_page = None
         if settings.CONTENT_CACHE_SECONDS > 0 and request.method == "GET":
-            expect(*(shared_page_key(request, audience) for audience in self.likely_audiences()))
+            kind = likely_visitor_kind(request)
+            expect(*(shared_page_key(request, audience, kind) for audience in self.likely_audiences()))
             audience = self.content_audience()
-            if audience is not None:
+            if audience is not None and not has_messages(request):
                 self.shared_page = SharedPage(request, audience)
                 if self.shared_page.entry is not None:
                     return self.shared_page.response()
@@ -131,7 +145,7 @@ class SharedContentMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.shared_page is not None:
-            context[HOLES] = self.shared_page.holes
+            context["csrf_token"] = CSRF_TOKEN_HOLE
         return context
 
     def render_to_response(self, context, **response_kwargs):

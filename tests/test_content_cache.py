@@ -1,7 +1,7 @@
 """
-The content cache (reports/content_cache.py): pages kept as made for an audience and served to
-every visitor of it, signed in or not, with the visitor's own parts (site header, CSRF token,
-messages) made for each request.
+The content cache (reports/content_cache.py): pages kept as made for an audience and a kind of
+visitor (anonymous, signed in, staff) and served to every visitor of both, with the visitor's own
+CSRF token put in for each request; a visitor with messages gets a page of their own.
 
 Gated text reaches exactly the readers the access policy names, whatever the order of requests;
 no visitor gets another's header, token or messages; a change shows at once.
@@ -12,11 +12,15 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.content_cache import SharedPage
 from reports.models import Institution, InstitutionNetwork, Report
 from tests.factories import ReportFactory, StaffFactory, SubscriptionFactory, UserFactory
 from tests.test_page_cache import message_cookie
@@ -146,15 +150,35 @@ class TestPersonalParts:
             assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
             assert "_auth_user_id" not in client.session
 
-    def test_a_visitors_message_shows_on_a_kept_page_for_them_only(self, client, gated):
+    def test_a_visitor_with_a_message_gets_a_page_of_their_own_that_is_not_kept(self, client):
         url = reverse("home")
-        client.get(url)
         with_message = Client()
         with_message.cookies[CookieStorage.cookie_name] = message_cookie("MARKER-CONTENT-MESSAGE-90aa")
         page = with_message.get(url)
-        assert cache_state(page) == "hit" and "MARKER-CONTENT-MESSAGE-90aa" in page.content.decode()
-        later = client.get(url)
-        assert cache_state(later) == "hit" and "MARKER-CONTENT-MESSAGE-90aa" not in later.content.decode()
+        assert cache_state(page) is None and "MARKER-CONTENT-MESSAGE-90aa" in page.content.decode()
+        first = client.get(url)
+        assert cache_state(first) == "miss" and "MARKER-CONTENT-MESSAGE-90aa" not in first.content.decode()
+
+    def test_a_message_shows_though_the_page_is_kept(self, client):
+        url = reverse("home")
+        assert cache_state(client.get(url)) == "miss"
+        with_message = Client()
+        with_message.cookies[CookieStorage.cookie_name] = message_cookie("MARKER-CONTENT-MESSAGE-51c2")
+        assert "MARKER-CONTENT-MESSAGE-51c2" in with_message.get(url).content.decode()
+        assert cache_state(client.get(url)) == "hit"
+
+    @pytest.mark.parametrize("url_name", ["home", "report_list"])
+    @pytest.mark.parametrize("order", list(itertools.permutations(["anonymous", "registered", "staff"])))
+    def test_each_kind_of_visitor_gets_their_own_header_whoever_came_first(self, visitors, url_name, order):
+        headers = {
+            "anonymous": ("Log in</a>", ["My account", "csrfmiddlewaretoken", "Desk</a>"]),
+            "registered": ("My account", ["Log in</a>", "Desk</a>"]),
+            "staff": ("Desk</a>", ["Log in</a>"]),
+        }
+        for name in order:
+            page = visitors[name].get(reverse(url_name)).content.decode()
+            shown, not_shown = headers[name]
+            assert shown in page and not any(text in page for text in not_shown), (order, name)
 
     def test_the_log_in_link_brings_each_visitor_back_to_their_page(self, client):
         url = reverse("report_list")
@@ -174,6 +198,19 @@ class TestWhatIsKept:
     def test_not_found_is_not_kept(self, client):
         assert client.get(reverse("report_list"), {"page": "99"}).status_code == 404
         assert cache_state(client.get(reverse("report_list"), {"page": "99"})) is None
+
+    def test_a_page_that_holds_the_visitors_own_csrf_token_is_not_kept(self, rf):
+        def visit():
+            request = rf.get("/")
+            request.user = AnonymousUser()
+            return request
+
+        with_token = visit()
+        made = HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(with_token)}">')
+        SharedPage(with_token, "everyone").keep(made)
+        assert SharedPage(visit(), "everyone").entry is None
+        SharedPage(visit(), "everyone").keep(HttpResponse("<p>The same for every visitor.</p>"))
+        assert SharedPage(visit(), "everyone").entry is not None
 
     def test_off_when_content_cache_seconds_is_0(self, client, gated, settings):
         settings.CONTENT_CACHE_SECONDS = 0

@@ -7,8 +7,6 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from reports.content_cache import HOLES, hole
-
 register = template.Library()
 
 # The characters that could close the script element or open a comment, written as JSON escapes.
@@ -32,8 +30,8 @@ def web_url(value):
 def fixed_url(name):
     """
     The address of a page that takes no arguments, as {% url %} gives it, worked out once per
-    process: the site header is rendered for every request, pages from the cache included, and
-    reversing its links was most of its cost.
+    process: the site header is rendered for nearly every page made, and reversing its links was
+    most of its cost.
     """
     return _fixed_url(name, get_script_prefix(), get_urlconf())
 
@@ -55,15 +53,3 @@ def query_with(context, **changes):
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 
-
-@register.simple_tag(takes_context=True)
-def personal(context, template_name):
-    """
-    A part of the page that is the visitor's own: rendered here, or left as a hole to fill for
-    each request when the page is made for the content cache (reports.content_cache).
-    """
-    holes = context.get(HOLES)
-    if holes is not None:
-        holes.append(template_name)
-        return hole(template_name)
-    return context.template.engine.get_template(template_name).render(context)
