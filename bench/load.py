@@ -9,8 +9,8 @@ Load benchmark: the public pages under gunicorn, each as a ratio to a minimal Dj
 Each database is one size of the archive: given (`--database-url`, repeatable; migrated and, with
 as many `--reports`, filled up to that many), or made on a throwaway PostgreSQL and filled with
 `generate_corpus` (`--reports`, repeatable, default 1000). For each, a subscriber with an active
-subscription of the top tier and a logged-in session (with a CSRF cookie, as a returning browser
-has) are made, and gunicorn serves the site
+subscription of the top tier and a logged-in session (with the CSRF cookie and the cookie naming
+the user, as a returning browser has) are made, and gunicorn serves the site
 (settings from the environment, as in production, plus the bench-only /bench/minimal/ view: see
 bench/settings.py and bench/urls.py) with 2 × cores sync workers. `wrk` (apt-get install wrk) then
 loads, with 50 connections for --duration seconds after a warm-up, in turn: the home page, the
@@ -105,6 +105,7 @@ def prepare_here(database_url, reports):
     from django.utils.crypto import get_random_string
 
     from reports.models import Report, Tier
+    from reports.signed_in import SIGNED_IN_AS_COOKIE
 
     call_command("migrate", verbosity=0)
     ensure_corpus(reports, seed=1, batch=1000, workers=2)
@@ -117,16 +118,19 @@ def prepare_here(database_url, reports):
     gated = Report.objects.published().filter(required_tier=top_tier).first()
     if gated is None:
         sys.exit(f"{database_url}: no published report for the {top_tier} tier; fill it with generate_corpus.")
+    subscriber = premium_subscriber()
     client = Client()
-    client.force_login(premium_subscriber())
+    client.force_login(subscriber)
     print(json.dumps({
         "page_cache": hasattr(settings, "PAGE_CACHE_SECONDS"),
         "reports": Report.objects.count(),
         "published": Report.objects.published().count(),
-        # A returning subscriber's browser holds the CSRF cookie that pages for signed-in readers set.
+        # A returning subscriber's browser holds the cookies that pages for signed-in readers set:
+        # the CSRF cookie and the one naming the user (reports.signed_in).
         "subscriber_cookie": (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
-            f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}"
+            f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}; "
+            f"{SIGNED_IN_AS_COOKIE}={subscriber.pk}"
         ),
         "addresses": {
             "minimal": "/bench/minimal/", "home": "/", "list": "/reports/", "detail": gated.get_absolute_url(),

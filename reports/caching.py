@@ -113,6 +113,33 @@ def _written(key, value):
         _reads.values[key] = value
 
 
+class ReadInRequest:
+    """
+    A cache whose reads of single keys join the request's round trip (read_many) and whose writes
+    its later reads see: for code that takes a cache object, such as Django's cached_db sessions.
+    """
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def get(self, key, default=None):
+        return read_many([key]).get(key, default)
+
+    def set(self, key, value, *args, **kwargs):
+        self.cache.set(key, value, *args, **kwargs)
+        _written(key, value)
+
+    def delete(self, key, *args, **kwargs):
+        _written(key, _ABSENT)
+        return self.cache.delete(key, *args, **kwargs)
+
+    def __contains__(self, key):
+        return key in self.cache
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
 def generation(key=GENERATION_KEY):
     token = read_many([key]).get(key)
     if token is None:

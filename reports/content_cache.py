@@ -25,7 +25,7 @@ from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
 from .caching import GENERATION_KEY, expect, generation, page_key, read_many, seconds_to_keep
-from .signed_in import session_user_pk
+from .signed_in import claimed_user_pk
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def visitor_kind(user):
 
 def likely_visitor_kind(request):
     """visitor_kind() as the session tells before the user is looked up, for announcing reads."""
-    return "anonymous" if session_user_pk(request) is None else "signed-in"
+    return "anonymous" if claimed_user_pk(request) is None else "signed-in"
 
 
 def has_messages(request):

@@ -16,9 +16,10 @@ save announces, and is keyed with the secret key, so that a new key does not hon
 old one signed. The user comes with the password deferred: reading it (to check or change it)
 loads it from the database, and saving the user saves the other fields only.
 
-The user is looked up when first asked for, as with Django: a view that announces what it will
-read from the cache before (reports.caching.expect; `session_user_pk` names the user the session
-claims) gets the user, their holdings and the rest in one round trip.
+The user is looked up when first asked for, as with Django. A cookie names the user the session
+is signed in as (set and dropped as the session changes), so that the session, the user as kept,
+their holdings and whatever the view announces (reports.caching.expect; `claimed_user_pk`) come
+from the cache in one round trip. The cookie only names keys to read: the session decides.
 """
 import functools
 
@@ -27,14 +28,17 @@ from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.sessions.backends import cached_db
+from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import SimpleLazyObject
 
 from .access import expect_reader_access
-from .caching import invalidate, remembered
+from .caching import expect, invalidate, remembered
 from .client import client_ip
 
 SIGNED_IN_USER_SECONDS = 10 * 60
+SIGNED_IN_AS_COOKIE = "signed_in_as"
 
 
 def kept_user_key(user_pk):
@@ -63,13 +67,32 @@ def what_to_keep(user):
 
 
 def session_user_pk(request):
-    """
-    The pk of the user the session names, before the session is checked (None when it names
-    none): for announcing what the request will read from the cache, never for deciding anything.
-    """
+    """The pk of the user the session names, before the session is checked (None when it names none)."""
     if SESSION_KEY not in request.session:
         return None
     return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+
+
+def claimed_user_pk(request):
+    """
+    The pk of the user the visitor's cookies say they are signed in as, without reading the
+    session (None for none): for announcing what the request will read, never for deciding anything.
+    """
+    claimed = request.COOKIES.get(SIGNED_IN_AS_COOKIE)
+    if not claimed or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(claimed)
+    except ValidationError:
+        return None
+
+
+def expect_user(request, user_pk):
+    """Announce what looking up the user reads: the session, the user as kept and their holdings."""
+    session = request.session
+    if settings.SHARED_CACHE and session.session_key and isinstance(session, cached_db.SessionStore):
+        expect(session.cache_key, kept_user_key(user_pk), user_generation_key(user_pk))
+        expect_reader_access(user_pk)
 
 
 def kept_user(request):
@@ -105,8 +128,31 @@ def get_user(request):
 
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, with the user as this module tells (see above)."""
+    """Django's, with the user as this module tells, and the cookie naming them (see above)."""
 
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: get_user(request))
+        claimed = claimed_user_pk(request)
+        if claimed is not None:
+            expect_user(request, claimed)
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:  # nothing learnt of who the visitor is
+            return response
+        signed_in_as = session.get(SESSION_KEY)
+        if signed_in_as is None:
+            if SIGNED_IN_AS_COOKIE in request.COOKIES:
+                response.delete_cookie(
+                    SIGNED_IN_AS_COOKIE, path=settings.SESSION_COOKIE_PATH, domain=settings.SESSION_COOKIE_DOMAIN,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                )
+        elif signed_in_as != request.COOKIES.get(SIGNED_IN_AS_COOKIE):
+            response.set_cookie(
+                SIGNED_IN_AS_COOKIE, signed_in_as,
+                max_age=None if session.get_expire_at_browser_close() else session.get_expiry_age(),
+                path=settings.SESSION_COOKIE_PATH, domain=settings.SESSION_COOKIE_DOMAIN,
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        return response

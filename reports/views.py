@@ -23,7 +23,7 @@ from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
 from .models.usage import double_click_key
 from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
-from .signed_in import session_user_pk
+from .signed_in import claimed_user_pk
 from .structured_data import news_article
 
 PROFILE_REPORTS = 20
@@ -148,7 +148,7 @@ class ReportDetailView(SharedContentMixin, DetailView):
     def likely_audiences(self):
         # Anonymous visitors mostly get the teaser (the text when it is complimentary, or on an
         # institution's network); a signed-in visitor's holdings are not known yet.
-        if session_user_pk(self.request) is not None:
+        if claimed_user_pk(self.request) is not None:
             return ["reader", "signed-in"]
         return ["anonymous"]
 
@@ -162,10 +162,10 @@ class ReportDetailView(SharedContentMixin, DetailView):
         return "signed-in" if self.viewer.is_authenticated else "anonymous"
 
     def get(self, request, *args, **kwargs):
-        # Announced before the visitor is looked up (reports.signed_in), so that the report, the
-        # visitor with their holdings, the kept page and whether their read was just recorded come
-        # from the cache in one round trip.
-        reader_pk = session_user_pk(request)
+        # Announced before the visitor is looked up (reports.signed_in), so that the session, the
+        # report, the visitor with their holdings, the kept page and whether their read was just
+        # recorded come from the cache in one round trip.
+        reader_pk = claimed_user_pk(request)
         expect(self.kept_report_key())
         if reader_pk is not None:
             expect(double_click_key(self.kwargs[self.slug_url_kwarg], reader_pk))

@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from reports.models import InstitutionNetwork, Read, Subscription
-from reports.signed_in import kept_user_key
+from reports.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
 from tests.factories import ReportFactory, SubscriptionFactory, tier
 from tests.processes import needs_redis_server, stop
 from tests.settings_env import manage, production_env, settings_under
@@ -31,10 +31,10 @@ SESSION_KEYS = "django.contrib.sessions"
 
 
 class RoundTrips:
-    """The calls made on the cache, each with the keys it names, sessions' own left out."""
+    """The calls made on the cache, each with the keys it names: all, and those that are not the session's alone."""
 
     def __init__(self, monkeypatch):
-        self.calls = []
+        self.calls, self.all_calls = [], []
         self.depth = 0  # the local-memory cache's get_many calls its own get: one call all the same
         backend = caches["default"]
         for name in CALLS:
@@ -43,8 +43,10 @@ class RoundTrips:
     def counted(self, name, call):
         def counting(key_or_keys, *args, **kwargs):
             keys = [key_or_keys] if isinstance(key_or_keys, str) else list(key_or_keys)
-            if self.depth == 0 and not all(key.startswith(SESSION_KEYS) for key in keys):
-                self.calls.append((name, keys))
+            if self.depth == 0:
+                self.all_calls.append((name, keys))
+                if not all(key.startswith(SESSION_KEYS) for key in keys):
+                    self.calls.append((name, keys))
             self.depth += 1
             try:
                 return call(key_or_keys, *args, **kwargs)
@@ -55,6 +57,7 @@ class RoundTrips:
 
     def reset(self):
         self.calls.clear()
+        self.all_calls.clear()
 
 
 @pytest.fixture
@@ -66,6 +69,12 @@ def round_trips(monkeypatch):
 def content_cache_only(settings):
     """Pages made by the views, from the content cache: the page cache would answer before them."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def sessions_in_cache(settings):
+    """Sessions read through the cache, as with Redis (the SQLite pass keeps them in the database only)."""
+    settings.SESSION_ENGINE = "reports.sessions"
 
 
 @pytest.fixture
@@ -86,18 +95,38 @@ class TestOneRoundTrip:
         assert GATED not in response.content.decode()
         assert [name for name, _keys in round_trips.calls] == ["get_many"]
 
-    def test_a_subscribers_report_page_costs_one_round_trip_besides_the_session(self, client, gated, round_trips):
+    @pytest.mark.usefixtures("sessions_in_cache")
+    def test_a_subscribers_report_page_costs_one_round_trip_the_session_included(self, client, gated, round_trips):
         reader = SubscriptionFactory(tier=tier("premium")).user
         client.force_login(reader)
-        client.get(gated.get_absolute_url())  # made and kept, the read recorded
+        client.get(gated.get_absolute_url())  # made and kept, the read recorded, the signed-in cookie set
         round_trips.reset()
         response = client.get(gated.get_absolute_url())  # within the double-click time: the same read
         assert response["X-Content-Cache"] == "hit"
         assert GATED in response.content.decode()
-        assert [name for name, _keys in round_trips.calls] == ["get_many"]
-        _name, keys = round_trips.calls[0]
+        assert [name for name, _keys in round_trips.all_calls] == ["get_many"]
+        _name, keys = round_trips.all_calls[0]
         assert kept_user_key(reader.pk) in keys, "who the reader is comes with the same round trip"
+        assert any(key.startswith(SESSION_KEYS) for key in keys), "and so does the session"
         assert Read.objects.count() == 1
+
+    @pytest.mark.usefixtures("sessions_in_cache")
+    def test_without_the_signed_in_cookie_the_user_waits_for_the_session_and_the_cookie_comes_back(
+        self, client, gated, round_trips
+    ):
+        reader = SubscriptionFactory(tier=tier("premium")).user
+        client.force_login(reader)
+        client.get(gated.get_absolute_url())
+        del client.cookies[SIGNED_IN_AS_COOKIE]
+        round_trips.reset()
+        response = client.get(gated.get_absolute_url())
+        assert GATED in response.content.decode()
+        [session_read] = [keys for _name, keys in round_trips.all_calls if any(k.startswith(SESSION_KEYS) for k in keys)]
+        assert kept_user_key(reader.pk) not in session_read
+        assert response.cookies[SIGNED_IN_AS_COOKIE].value == str(reader.pk)
+        round_trips.reset()
+        client.get(gated.get_absolute_url())
+        assert len(round_trips.all_calls) == 1
 
     def test_a_first_read_costs_one_more_round_trip_to_claim_it(self, client, gated, round_trips):
         client.get(gated.get_absolute_url())  # the teaser, kept

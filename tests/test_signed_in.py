@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.signed_in import kept_user_key
-from tests.factories import ReportFactory, SubscriptionFactory, tier
+from reports.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
+from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
 from tests.test_reader_access_queries import GATED
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,42 @@ def test_without_a_shared_cache_the_user_is_read_from_the_database(client, subsc
     # As another process would, without a save's signal reaching this one.
     get_user_model().objects.filter(pk=subscriber.pk).update(is_active=False)
     assert not signed_in(client)
+
+
+class TestSignedInCookie:
+    """The cookie that names the user, so that their session and the rest come in one round trip."""
+
+    def test_logging_in_sets_it_and_logging_out_drops_it(self, client):
+        user = SubscriptionFactory(tier=tier("premium")).user
+        response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+        cookie = response.cookies[SIGNED_IN_AS_COOKIE]
+        assert cookie.value == str(user.pk) and cookie["httponly"] and cookie["samesite"] == "Lax"
+        response = client.post(reverse("logout"))
+        assert response.cookies[SIGNED_IN_AS_COOKIE]["max-age"] == 0
+        assert SIGNED_IN_AS_COOKIE not in client.cookies or not client.cookies[SIGNED_IN_AS_COOKIE].value
+
+    def test_it_is_secure_only_where_the_session_cookie_is(self, client, settings):
+        settings.SESSION_COOKIE_SECURE = True
+        user = UserFactory()
+        response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, secure=True)
+        assert response.cookies[SIGNED_IN_AS_COOKIE]["secure"]
+
+    def test_naming_another_user_reads_nothing_of_theirs(self, client, subscriber, gated):
+        registered = UserFactory()
+        client.force_login(registered)
+        client.cookies[SIGNED_IN_AS_COOKIE] = str(subscriber.pk)  # the subscriber's, as kept by a page
+        response = client.get(gated.get_absolute_url())
+        assert GATED not in response.content.decode()
+        assert response.wsgi_request.user.pk == registered.pk
+        assert response.cookies[SIGNED_IN_AS_COOKIE].value == str(registered.pk)
+
+    @pytest.mark.parametrize("claimed", ["", "not-a-number", "99999999999999999999999"])
+    def test_nonsense_in_it_is_ignored(self, client, subscriber, gated, claimed):
+        client.cookies[SIGNED_IN_AS_COOKIE] = claimed
+        assert reads_gated_text(client, gated)
+
+    def test_without_a_session_it_is_dropped(self, client, subscriber):
+        client.logout()
+        client.cookies[SIGNED_IN_AS_COOKIE] = str(subscriber.pk)
+        response = client.get(reverse("account"))
+        assert response.status_code == 302 and response.cookies[SIGNED_IN_AS_COOKIE]["max-age"] == 0

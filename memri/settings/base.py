@@ -132,7 +132,7 @@ CACHES = {
 SHARED_CACHE = bool(CACHE_URL)
 # Sessions live in the database, so that a login made on one server holds on all; read through the
 # cache only when the cache is shared: a logout must not live on in another process's memory.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "reports.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
 # How long pages for anonymous visitors are kept in the cache (reports/caching.py); 0 turns it off.
 # Off by default without a shared cache: each process's memory would keep pages that edits made
 # through another process do not reach.
