@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "reports.signed_in.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "reports.middleware.DeskOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reports.middleware.PrivateForReadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
