@@ -121,7 +121,12 @@ CACHES = {
     "default": {
         "BACKEND": "reports.cache_backends.RedisCache",
         "LOCATION": CACHE_URL,
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {
+            "socket_connect_timeout": 2,
+            "socket_timeout": 2,
+            # What each process keeps of what it read, kept exact by Redis (reports/near_cache.py).
+            "near_cache_bytes": int(os.environ.get("NEAR_CACHE_MB", "32")) * 2**20,
+        },
     }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
