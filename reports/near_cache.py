@@ -19,19 +19,24 @@ What holds:
 - Anything that could lose a message (an error, a closed connection, a fork) forgets every copy
   and starts over on a new connection (at once, once: a Redis restarted in between costs no
   error). Redis pushes a flush (FLUSHDB, FLUSHALL) as a message that forgets every copy too.
+- Where Redis refuses to track (an ACL or a proxy that forbids CLIENT), every read goes to Redis,
+  as without a near cache.
 - The copy is bounded (the least recently read go first); Redis bounds its own tracking table and
   sends a message for each key it stops tracking.
 
 One per process and Redis server, shared by the process's threads (one lock: a thread's write is
 seen by the others at once).
 """
+import logging
 import os
 import threading
 import time
 from collections import OrderedDict
 
 from redis import ConnectionPool
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, ResponseError, TimeoutError
+
+logger = logging.getLogger(__name__)
 
 ENTRY_OVERHEAD = 100  # bytes a kept entry costs besides its key and value, roughly
 # At most this long without hearing from Redis, a read first asks it for a PONG: every push sent
@@ -60,6 +65,7 @@ class NearCache:
         self._bytes = 0
         self._connection = self._pid = None
         self._heard_at = 0  # when the last reply came, on the monotonic clock
+        self._tracking = True  # until Redis refuses
 
     def get_many(self, keys):
         """The raw values Redis holds for `keys` (None where absent), in order."""
@@ -88,6 +94,9 @@ class NearCache:
     def _get_many(self, keys):
         if self._pid != os.getpid():
             self._connect()
+        if not self._tracking:
+            self._connection.send_command("MGET", *keys)
+            return self._connection.read_response()
         now = time.monotonic()
         if now - self._heard_at > SECONDS_BETWEEN_CHECKS:
             self._connection.send_command("PING")
@@ -160,7 +169,12 @@ class NearCache:
         self._start_over()
         connection = self._pool.connection_class(**{**self._pool.connection_kwargs, "protocol": 3})
         connection.send_command("CLIENT", "TRACKING", "ON")
-        connection.read_response()
+        try:
+            connection.read_response()
+        except ResponseError:  # an ACL or a proxy that refuses CLIENT: every read goes to Redis
+            if self._tracking:
+                logger.warning("Redis does not track this client's reads: no near cache", exc_info=True)
+            self._tracking = False
         connection._parser.set_invalidation_push_handler(self._invalidated)
         self._connection, self._pid = connection, os.getpid()
 

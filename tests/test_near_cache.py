@@ -3,6 +3,7 @@ The near cache (reports/near_cache.py): what this process read from Redis, kept 
 kept exact by Redis's pushes. Each test has its own redis-server; "another server" is a cache
 backend without a near cache writing to the same Redis, as a second app server would.
 """
+import contextlib
 import multiprocessing
 import select
 import socket
@@ -23,11 +24,11 @@ pytestmark = needs_redis_server
 class Redis:
     """A throwaway redis-server that can be restarted on its port, and a plain client to it."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, *options):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--dir", folder, "--enable-debug-command", "yes"]
+                        "--appendonly", "no", "--dir", folder, "--enable-debug-command", "yes", *options]
         self.client = redis.Redis.from_url(self.url)
 
     def start(self):
@@ -42,15 +43,21 @@ class Redis:
         return self.client.info("stats")["total_commands_processed"]
 
 
-@pytest.fixture
-def server():
+@contextlib.contextmanager
+def redis_server(*options):
     with tempfile.TemporaryDirectory() as folder:
-        server = Redis(folder)
+        server = Redis(folder, *options)
         server.start()
         try:
             yield server
         finally:
             server.stop()
+
+
+@pytest.fixture
+def server():
+    with redis_server() as server:
+        yield server
 
 
 def cache(server, near_cache_bytes=2**20):
@@ -138,6 +145,19 @@ def test_a_restarted_redis_costs_no_error_and_no_stale_value(server, ours, other
     server.start()  # empty: it keeps nothing on disk
     cache(server, near_cache_bytes=0).set("generation", "after")  # (Django's client fails once after a restart)
     assert ours.get("generation") == "after"
+
+
+def test_where_redis_refuses_to_track_every_read_goes_to_redis(caplog):
+    with redis_server("--rename-command", "CLIENT", "") as server:  # as an ACL denying CLIENT would
+        ours, other_server = cache(server), cache(server, near_cache_bytes=0)
+        other_server.set("generation", "a1")
+        assert ours.get("generation") == "a1"
+        other_server.set("generation", "b2")
+        assert ours.get("generation") == "b2"
+        before = server.commands_processed()
+        assert ours.get_many(["generation", "absent"]) == {"generation": "b2"}
+        assert server.commands_processed() == before + 2
+    assert "does not track" in caplog.text
 
 
 def test_while_redis_is_down_reads_fail_as_without_a_near_cache(server, ours, other_server):
