@@ -15,9 +15,10 @@ the user, as a returning browser has) are made, and gunicorn serves the site
 bench/settings.py and bench/urls.py) with 2 × cores sync workers. `wrk` (apt-get install wrk) then
 loads, with 50 connections for --duration seconds after a warm-up, in turn: the home page, the
 report list, a gated report's page as an anonymous visitor (the teaser) and as the subscriber (the
-full text), the site feed and a search, each right after the minimal view, whose throughput there
-is the page's baseline (what the machine serves drifts during a run), --rounds times (the median
-ratio counts); the sizes are measured one after the other for each page, so that they see the same
+full text), the site feed and a search, each between two measurements of the minimal view, whose
+mean throughput there is the page's baseline (what the machine serves drifts during a run: a
+baseline on one side only would count the drift against or for the page), --rounds times (the
+median ratio counts); the sizes are measured one after the other for each page, so that they see the same
 load on the machine. All of it three times (RUNS): with no
 cache at all (every page made from the database), with the page cache off but the content cache on
 (CONTENT_CACHE_SECONDS=--cache-seconds, what signed-in readers always get), and with both on, with
@@ -265,12 +266,16 @@ def measure(args, sizes, run, redis_url, log_directory):
         for label, key, as_subscriber in PAGES[1:]:
             for size, server in zip(sizes, servers):
                 rounds = []
+                before = load(size, server, *PAGES[0])
+                baselines[size["reports"]].append(before)
                 for _ in range(args.rounds):
-                    # The minimal view right before the page: what the machine serves drifts.
-                    baseline = load(size, server, *PAGES[0])
-                    baselines[size["reports"]].append(baseline)
-                    rounds.append(load(size, server, label, key, as_subscriber))
-                    rounds[-1]["baseline_rps"] = baseline["rps"]
+                    # The minimal view right before and right after the page: what the machine serves drifts.
+                    result = load(size, server, label, key, as_subscriber)
+                    after = load(size, server, *PAGES[0])
+                    baselines[size["reports"]].append(after)
+                    result["baseline_rps"] = (before["rps"] + after["rps"]) / 2
+                    rounds.append(result)
+                    before = after
                 results[size["reports"], label] = median(rounds, ratio)
         for count, measured in baselines.items():
             results[count, BASELINE] = median(measured, lambda result: result["rps"])
@@ -292,7 +297,7 @@ def collect_static():
 
 
 def ratio(result):
-    """Requests per second over the minimal view's, measured right before in the same server."""
+    """Requests per second over the minimal view's, measured right before and after in the same server (the mean)."""
     return result["rps"] / result["baseline_rps"]
 
 
@@ -311,8 +316,9 @@ def markdown(args, sizes, runs, command, load):
         f"{machine()}; gunicorn with {args.workers} sync workers; wrk, 2 threads, {args.connections} connections, "
         f"{args.duration} s per measurement after {args.warmup} s of warm-up; load generator and server on the same machine; "
         f"{load}. Sizes: " + ", ".join(f"{size['reports']:,} reports ({size['published']:,} published)" for size in sizes)
-        + f". Ratios: a page's requests per second over the minimal view's, measured right before it in the same"
-        f" server; each page measured {args.rounds} times so, its row the measurement with the median ratio; the"
+        + f". Ratios: a page's requests per second over the mean of the minimal view's, measured right before and"
+        f" right after it in the same server; each page measured {args.rounds} times so, its row the measurement with"
+        " the median ratio; the"
         " minimal view's row is the median of its measurements.",
         "",
     ]
