@@ -61,7 +61,8 @@ class NearCache:
         self._pool = pool
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._entries = OrderedDict()  # key -> (raw value or None when absent, expiry on the monotonic clock)
+        # key -> (raw value or None when absent, expiry on the monotonic clock, bytes counted)
+        self._entries = OrderedDict()
         self._bytes = 0
         self._connection = self._pid = None
         self._heard_at = 0  # when the last reply came, on the monotonic clock
@@ -88,8 +89,7 @@ class NearCache:
 
     def forget_all(self):
         with self._lock:
-            self._entries.clear()
-            self._bytes = 0
+            self._drop_all()
 
     def _get_many(self, keys):
         if self._pid != os.getpid():
@@ -151,6 +151,10 @@ class NearCache:
         if entry is not None:
             self._bytes -= entry[2]
 
+    def _drop_all(self):
+        self._entries.clear()
+        self._bytes = 0
+
     def _take_in_pushes(self):
         connection = self._connection
         while connection.can_read(timeout=0):
@@ -159,8 +163,7 @@ class NearCache:
     def _invalidated(self, push):
         keys = push[1]
         if keys is None:  # the database was flushed
-            self._entries.clear()
-            self._bytes = 0
+            self._drop_all()
         else:
             for key in keys:
                 self._drop(key.decode())
@@ -180,8 +183,7 @@ class NearCache:
 
     def _start_over(self):
         """Forget every copy and the connection (a forked child's is its parent's: left to it)."""
-        self._entries.clear()
-        self._bytes = 0
+        self._drop_all()
         if self._connection is not None and self._pid == os.getpid():
             self._connection.disconnect()
         self._connection = self._pid = None
