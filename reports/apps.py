@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports and entities"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search index to saves)
+        from . import signals  # noqa: F401  (connects the search index, the page cache and the history to saves)
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

@@ -49,6 +49,7 @@ from reports.models import (
     Series,
     Tier,
 )
+from reports.models.reports import short_slug
 from reports.names import normalize_name
 from reports.rendering import render_markdown
 from reports.search import index_reports
@@ -58,8 +59,8 @@ POOL_SEED = "threat-monitor-corpus-pool"
 # --- Places -------------------------------------------------------------------------------------
 
 SERIES = demo.SERIES + [
-    ("iran-media-studies", "Iran Media Studies", "What the Iranian regime's press and television tell their audiences."),
-    ("telegram-watch", "Telegram Watch", "Weekly reviews of the channels that carry militant statements."),
+    ("iran-media-studies", "Iran Media Studies", "", "What the Iranian regime's press and television tell their audiences."),
+    ("telegram-watch", "Telegram Watch", "", "Weekly reviews of the channels that carry militant statements."),
 ]
 # Series whose reports carry a number, and where the numbering starts.
 NUMBERED_SERIES = {"special-dispatch": 10000, "inquiry-analysis": 1500, "iran-media-studies": 100}
@@ -525,8 +526,10 @@ def ensure_pool():
     pool = pool_definitions()
     rng = random.Random(POOL_SEED)
     with transaction.atomic():
-        for slug, name, description in SERIES:
-            Series.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+        for slug, name, short_name, description in SERIES:
+            Series.objects.get_or_create(
+                slug=slug, defaults={"name": name, "short_name": short_name, "description": description}
+            )
         for slug, name, iso_code in COUNTRIES:
             Country.objects.get_or_create(slug=slug, defaults={"name": name, "iso_code": iso_code})
         countries = dict(Country.objects.values_list("slug", "pk"))
@@ -713,7 +716,7 @@ class ReportMaker:
                            day.date(), original, translation))
         return ReportSpec(
             title=title.format(**words)[:300],
-            series=rng.choices([slug for slug, _, _ in SERIES], [5, 2, 3, 2, 1, 1])[0],
+            series=rng.choices([slug for slug, *_ in SERIES], [5, 2, 3, 2, 1, 1])[0],
             numbered=rng.random() < 0.6,
             summary=rng.choice(SUMMARY_TEMPLATES if person else self.unnamed_summaries).format(**words),
             body=body,
@@ -784,7 +787,7 @@ class SlugAllocator:
         return slug
 
     def allocate(self, titles):
-        bases = [slugify(title)[:180].strip("-") or "report" for title in titles]
+        bases = [short_slug(title) for title in titles]
         slugs = [self._next(base) for base in bases]
         while True:
             clashes = set(Report.objects.filter(slug__in=slugs).values_list("slug", flat=True))

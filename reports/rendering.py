@@ -23,6 +23,13 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # A footnote marker as analysts type it: [1], [2], … not followed by "(" (a Markdown link).
 FOOTNOTE_MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
+# Where a quote the report carries is shown: [quote 2], on a line of its own.
+QUOTE_MARKER = re.compile(r"^[ \t]*\[quote (\d{1,3})\][ \t]*$", re.MULTILINE)
+# The marker as Markdown renders it, replaced by a comment that pages split the text at
+# (reports.templatetags.report_tags.report_body); other readers of the HTML never see it.
+QUOTE_SLOT = re.compile(r"<p>\s*\[quote (\d{1,3})\]\s*</p>")
+QUOTE_SLOT_COMMENT = "<!--quote:{}-->"
+QUOTE_SLOT_SPLIT = re.compile(r"<!--quote:(\d{1,3})-->")
 
 
 def link_footnote_markers(html):
@@ -32,12 +39,14 @@ def link_footnote_markers(html):
 
 
 def render_markdown(text):
-    """Markdown to sanitised HTML, with footnote markers linked to the notes below the text."""
+    """Markdown to sanitised HTML, with footnote markers linked to the notes below the text and quote markers kept."""
     html = markdown.markdown(text or "", extensions=["attr_list", "sane_lists", "tables"])
-    return nh3.clean(
+    html = nh3.clean(
         link_footnote_markers(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    # After sanitising, which drops every comment a text could carry: only a marker makes one.
+    return QUOTE_SLOT.sub(lambda match: QUOTE_SLOT_COMMENT.format(match.group(1)), html)

@@ -7,12 +7,17 @@ model of this app and of taggit, but for records of readers and their activity) 
 cache generation (see reports.caching); a change of a subscription or a membership starts a new
 access generation (see reports.access). A save or deletion of a user drops what the cache keeps of
 them (see reports.signed_in).
+
+Keep the desk's history whole: each revision that holds a report gets a snapshot of the report's
+content and state once the revision is saved (see reports.desk.history).
 """
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from reversion.signals import post_revision_commit
 
 from .caching import ACCESS_GENERATION_KEY, invalidate
+from .desk.history import record_snapshots
 from .models import (
     AlertState,
     APIToken,
@@ -30,6 +35,8 @@ from .models import (
     Report,
     Read,
     ReportQuote,
+    ReportSnapshot,
+    Review,
     SentAlert,
     Subscription,
 )
@@ -37,7 +44,10 @@ from .search import schedule_indexing
 from .signed_in import forget_user
 
 # Pages never show these, and some change on every read: they must not empty the page cache.
-NOT_ON_PAGES = {Read, Follow, AlertState, SentAlert, APIToken, Subscription, InstitutionMembership, InstitutionDomain}
+NOT_ON_PAGES = {
+    Read, Follow, AlertState, SentAlert, APIToken, Subscription, InstitutionMembership, InstitutionDomain,
+    Review, ReportSnapshot,
+}
 
 
 def shown_on_pages(model):
@@ -133,3 +143,8 @@ def alias_changed(sender, instance, raw=False, **kwargs):
     owner_field = ALIAS_OWNER[sender]
     owner_model = type(instance)._meta.get_field(owner_field).related_model
     reindex(**{ENTITY_RELATION[owner_model]: getattr(instance, f"{owner_field}_id")})
+
+
+@receiver(post_revision_commit)
+def revision_saved(sender, revision, versions, **kwargs):
+    record_snapshots(revision, versions)

@@ -76,7 +76,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Militia statement number {n}")
     series = factory.SubFactory(SeriesFactory)
     summary = "A public summary of the report."
-    body = "The body of the report.[1]"
+    body = "The body of the report."
     status = Report.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     required_tier = None

@@ -1,4 +1,10 @@
-"""The desk's admin: group permissions enforced on the server, and bad input met with form errors."""
+"""
+The desk's admin: group permissions enforced on the server, and bad input met with form errors.
+
+Every POST here is built from the form the page rendered (tests.rendered_forms). A crafted
+request is made the way an attacker would make one: the form another role's page shows, or a
+field added with `forge()`, sent by someone whose page lacks it.
+"""
 import datetime as dt
 
 import pytest
@@ -8,87 +14,90 @@ from django.utils import timezone
 
 from reports.models import Footnote, Read, Report, Subscription
 from tests.factories import FootnoteFactory, PersonFactory, ReportFactory, SeriesFactory, UserFactory
+from tests.rendered_forms import RenderedForm, errors_in
 
 pytestmark = pytest.mark.django_db
 
-INLINE_PREFIXES = ["footnotes", "report_quotes"]
-
-
-def report_form(report=None, **overrides):
-    """The POST an admin change form for a report sends, with empty inlines unless overridden."""
-    data = {
-        "title": report.title if report else "Militias renew threats",
-        "slug": report.slug if report else "militias-renew-threats",
-        "series": report.series_id if report else SeriesFactory().pk,
-        "number": "",
-        "summary": "A public summary.",
-        "body": "The body.",
-        "status": Report.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "required_tier": "",
-        "version": report.version if report else "",
-    }
-    for prefix in INLINE_PREFIXES:
-        existing = report.footnotes.count() if report and prefix == "footnotes" else 0
-        data |= {
-            f"{prefix}-TOTAL_FORMS": str(existing),
-            f"{prefix}-INITIAL_FORMS": str(existing),
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data | overrides
+CHANGELIST = "admin:reports_report_changelist"
 
 
 def change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+def report_form(client, report=None):
+    """The report form as the logged-in user's browser gets it: the add form, or the report's change form."""
+    url = change_url(report) if report else reverse("admin:reports_report_add")
+    return RenderedForm.of(client, url, form_id="report_form")
+
+
+def new_report_form(client, in_series=None, **values):
+    form = report_form(client)
+    form.fill(title="Militias renew threats", series=(in_series or SeriesFactory()).pk,
+              summary="A public summary.", body="The body.")
+    return form.fill(**values)
+
+
+def changelist_form(client):
+    return RenderedForm.of(client, reverse(CHANGELIST), form_id="changelist-form")
+
+
+def run_action(client, action, *reports):
+    form = changelist_form(client)
+    form.fill(action=action, _selected_action=[report.pk for report in reports])
+    return form.submit(client, "index")
+
+
 class TestAnalysts:
     def test_an_analyst_writes_a_new_report_as_a_draft_for_subscribers(self, client, analyst, jttm):
         client.force_login(analyst)
-        response = client.post(reverse("admin:reports_report_add"), report_form(status="published"))
+        form = new_report_form(client)
+        assert "status" not in form and "required_tier" not in form
+        response = form.forge(status="published", published_at_0="2024-01-01", published_at_1="10:00").submit(client, "_save")
         assert response.status_code == 302
-        report = Report.objects.get(slug="militias-renew-threats")
+        report = Report.objects.get(title="Militias renew threats")
         assert report.status == Report.Status.DRAFT
         assert report.required_tier == jttm
         assert report.created_by == analyst
 
-    def test_an_analyst_cannot_publish_through_the_form(self, client, analyst):
-        report = ReportFactory(status=Report.Status.DRAFT, published_at=None)
+    def test_an_analyst_cannot_publish_their_draft_through_the_form(self, client, analyst):
+        report = ReportFactory(status=Report.Status.DRAFT, published_at=None, created_by=analyst)
         client.force_login(analyst)
-        response = client.post(
-            change_url(report),
-            report_form(report, status="published", published_at_0="2024-01-01", published_at_1="10:00", body="Edited."),
-        )
-        assert response.status_code == 302
+        form = report_form(client, report).fill(body="Edited.")
+        form.forge(status="published", published_at_0="2024-01-01", published_at_1="10:00")
+        assert form.submit(client, "_save").status_code == 302
         report.refresh_from_db()
         assert report.body == "Edited."
         assert report.status == Report.Status.DRAFT
         assert report.published_at is None
 
     def test_an_analyst_cannot_make_a_report_complimentary_through_the_form(self, client, analyst, jttm):
-        report = ReportFactory(status=Report.Status.DRAFT, required_tier=jttm)
+        report = ReportFactory(status=Report.Status.DRAFT, required_tier=jttm, created_by=analyst)
         client.force_login(analyst)
-        client.post(change_url(report), report_form(report, required_tier=""))
+        report_form(client, report).forge(required_tier="").submit(client, "_save")
         report.refresh_from_db()
         assert report.required_tier == jttm
 
     @pytest.mark.parametrize("action", ["publish", "withdraw", "make_complimentary", "require_tier_premium"])
-    def test_an_analyst_cannot_run_editorial_actions(self, client, analyst, jttm, action):
-        report = ReportFactory(status=Report.Status.DRAFT, published_at=None, required_tier=jttm)
+    def test_an_analyst_cannot_run_editorial_actions(self, client, analyst, editor, jttm, action):
+        report = ReportFactory(status=Report.Status.DRAFT, published_at=None, required_tier=jttm, created_by=analyst)
         client.force_login(analyst)
-        changelist = reverse("admin:reports_report_changelist")
-        assert f'value="{action}"' not in client.get(changelist).content.decode()
-        client.post(changelist, {"action": action, "_selected_action": [report.pk]})
+        assert f'value="{action}"' not in client.get(reverse(CHANGELIST)).content.decode()
+        client.force_login(editor)
+        editors_list = changelist_form(client).fill(action=action, _selected_action=[report.pk])
+        client.force_login(analyst)
+        editors_list.submit(client, "index")
         report.refresh_from_db()
         assert (report.status, report.required_tier) == (Report.Status.DRAFT, jttm)
 
-    def test_an_analyst_cannot_delete_a_report(self, client, analyst):
+    def test_an_analyst_cannot_delete_a_report(self, client, analyst, editor):
         report = ReportFactory()
+        delete_url = reverse("admin:reports_report_delete", args=[report.pk])
+        client.force_login(editor)
+        editors_confirmation = RenderedForm.of(client, delete_url, form_id=None)
         client.force_login(analyst)
-        response = client.post(reverse("admin:reports_report_delete", args=[report.pk]), {"post": "yes"})
-        assert response.status_code == 403
+        assert client.get(delete_url).status_code == 403
+        assert editors_confirmation.submit(client).status_code == 403
         assert Report.objects.filter(pk=report.pk).exists()
 
     def test_an_analyst_cannot_manage_subscriptions(self, client, analyst):
@@ -100,7 +109,7 @@ class TestEditors:
     def test_an_editor_publishes_a_draft_now(self, client, editor):
         report = ReportFactory(status=Report.Status.DRAFT, published_at=None)
         client.force_login(editor)
-        client.post(reverse("admin:reports_report_changelist"), {"action": "publish", "_selected_action": [report.pk]})
+        run_action(client, "publish", report)
         report.refresh_from_db()
         assert report.is_published()
 
@@ -108,7 +117,7 @@ class TestEditors:
         due = timezone.now() + dt.timedelta(days=2)
         report = ReportFactory(status=Report.Status.DRAFT, published_at=due)
         client.force_login(editor)
-        client.post(reverse("admin:reports_report_changelist"), {"action": "publish", "_selected_action": [report.pk]})
+        run_action(client, "publish", report)
         report.refresh_from_db()
         assert report.state == Report.SCHEDULED
         assert report.published_at == due
@@ -116,52 +125,56 @@ class TestEditors:
     def test_an_editor_withdraws_and_changes_access(self, client, editor, premium):
         report = ReportFactory()
         client.force_login(editor)
-        changelist = reverse("admin:reports_report_changelist")
-        client.post(changelist, {"action": "require_tier_premium", "_selected_action": [report.pk]})
-        client.post(changelist, {"action": "withdraw", "_selected_action": [report.pk]})
+        run_action(client, "require_tier_premium", report)
+        run_action(client, "withdraw", report)
         report.refresh_from_db()
         assert (report.status, report.required_tier) == (Report.Status.WITHDRAWN, premium)
 
     def test_an_editor_sets_status_time_and_access_in_the_form(self, client, editor):
         report = ReportFactory(status=Report.Status.DRAFT, published_at=None)
         client.force_login(editor)
-        response = client.post(
-            change_url(report),
-            report_form(report, status="published", published_at_0="2024-01-01", published_at_1="10:00"),
+        form = report_form(client, report).fill(
+            status="published", published_at_0="2024-01-01", published_at_1="10:00", required_tier=""
         )
-        assert response.status_code == 302
+        assert form.submit(client, "_save").status_code == 302
         report.refresh_from_db()
         assert report.is_published() and report.is_complimentary
 
     def test_the_slug_is_fixed_once_published(self, client, editor):
         report = ReportFactory(slug="first-address")
         client.force_login(editor)
-        client.post(
-            change_url(report),
-            report_form(report, slug="second-address", status="published", published_at_0="2024-01-01", published_at_1="10:00"),
-        )
+        form = report_form(client, report)
+        assert "slug" not in form
+        form.forge(slug="second-address").submit(client, "_save")
         report.refresh_from_db()
         assert report.slug == "first-address"
 
+    def test_saving_twice_in_a_row_from_the_page_works(self, client, editor):
+        report = ReportFactory()
+        client.force_login(editor)
+        for body in ("One", "Two"):
+            assert report_form(client, report).fill(body=body).submit(client, "_continue").status_code == 302
+            report.refresh_from_db()
+            assert report.body == body
+
 
 class TestSubscriptionManagers:
-    def test_a_subscription_manager_cannot_open_or_edit_reports(self, client, subscription_manager):
+    def test_a_subscription_manager_cannot_open_or_edit_reports(self, client, subscription_manager, editor):
         report = ReportFactory(title="Original title")
+        client.force_login(editor)
+        editors_form = report_form(client, report).fill(title="Changed")
         client.force_login(subscription_manager)
         assert client.get(change_url(report)).status_code == 403
-        response = client.post(change_url(report), report_form(report, title="Changed"))
-        assert response.status_code == 403
+        assert editors_form.submit(client, "_save").status_code == 403
         report.refresh_from_db()
         assert report.title == "Original title"
 
     def test_a_subscription_manager_grants_a_subscription(self, client, subscription_manager, premium):
         reader = UserFactory(username="new-reader")
         client.force_login(subscription_manager)
-        response = client.post(
-            reverse("admin:reports_subscription_add"),
-            {"user": reader.pk, "tier": premium.pk, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "grace_days": "0", "note": ""},
-        )
-        assert response.status_code == 302
+        form = RenderedForm.of(client, reverse("admin:reports_subscription_add"), form_id="subscription_form")
+        form.fill(user=reader.pk, tier=premium.pk, starts_on="2026-01-01", ends_on="2026-12-31")
+        assert form.submit(client, "_save").status_code == 302
         assert Subscription.objects.get(user=reader).tier == premium
 
 
@@ -170,36 +183,30 @@ class TestBadInput:
 
     def test_a_duplicate_slug(self, admin_client):
         ReportFactory(slug="taken")
-        response = admin_client.post(reverse("admin:reports_report_add"), report_form(slug="taken"))
+        response = new_report_form(admin_client, slug="taken").submit(admin_client, "_save")
         assert response.status_code == 200
-        assert "Report with this Slug already exists." in response.content.decode()
+        assert "Report with this Slug already exists." in errors_in(response)
 
     def test_a_duplicate_number_in_a_series(self, admin_client):
         existing = ReportFactory(number=11032)
-        response = admin_client.post(
-            reverse("admin:reports_report_add"), report_form(series=existing.series_id, number="11032")
-        )
+        response = new_report_form(admin_client, in_series=existing.series, number="11032").submit(admin_client, "_save")
         assert response.status_code == 200
-        assert "Another report in this series already has this number." in response.content.decode()
+        assert "Another report in this series already has this number." in errors_in(response)
 
     def test_two_footnotes_with_one_number(self, admin_client):
-        report = ReportFactory()
-        data = report_form(report) | {
-            "footnotes-TOTAL_FORMS": "2",
-            "footnotes-0-position": "1",
-            "footnotes-0-text": "First source",
-            "footnotes-1-position": "1",
-            "footnotes-1-text": "Second source",
-        }
-        response = admin_client.post(change_url(report), data)
+        report = ReportFactory(body="Text.[1]")
+        form = report_form(admin_client, report)
+        form.add_row("footnotes", position=1, text="First source")
+        form.add_row("footnotes", position=1, text="Second source")
+        response = form.submit(admin_client, "_save")
         assert response.status_code == 200
-        assert "Please correct the duplicate data for position" in response.content.decode()
+        assert "Number 1 is used twice." in errors_in(response)
         assert not Footnote.objects.filter(report=report).exists()
 
     def test_published_without_a_time(self, admin_client):
-        response = admin_client.post(reverse("admin:reports_report_add"), report_form(status="published"))
+        response = new_report_form(admin_client, status="published").submit(admin_client, "_save")
         assert response.status_code == 200
-        assert "Give the time at which the report goes public." in response.content.decode()
+        assert "Give the time at which the report goes public." in errors_in(response)
 
     @pytest.mark.parametrize(
         "field, value",
@@ -215,7 +222,7 @@ class TestBadInput:
         ],
     )
     def test_impossible_values(self, admin_client, field, value):
-        response = admin_client.post(reverse("admin:reports_report_add"), report_form(**{field: value}))
+        response = new_report_form(admin_client, **{field: value}).submit(admin_client, "_save")
         assert response.status_code == 200
         assert "Please correct the error" in response.content.decode()
         assert not Report.objects.exists()
@@ -224,49 +231,33 @@ class TestBadInput:
         "position, url", [("70000", ""), ("0", ""), ("1", "javascript:alert(1)"), ("1", "data:text/html,x")]
     )
     def test_a_footnote_with_an_impossible_number_or_link(self, admin_client, position, url):
-        report = ReportFactory()
-        data = report_form(report) | {
-            "footnotes-TOTAL_FORMS": "1",
-            "footnotes-0-position": position,
-            "footnotes-0-text": "A source",
-            "footnotes-0-url": url,
-        }
-        response = admin_client.post(change_url(report), data)
+        report = ReportFactory(body="Text.[1]")
+        form = report_form(admin_client, report)
+        form.add_row("footnotes", position=position, text="A source", url=url)
+        response = form.submit(admin_client, "_save")
         assert response.status_code == 200
         assert not Footnote.objects.exists()
 
     def test_a_subscription_that_ends_before_it_starts(self, admin_client, jttm):
         reader = UserFactory()
-        response = admin_client.post(
-            reverse("admin:reports_subscription_add"),
-            {"user": reader.pk, "tier": jttm.pk, "starts_on": "2026-05-01", "ends_on": "2026-04-01", "grace_days": "0"},
-        )
+        form = RenderedForm.of(admin_client, reverse("admin:reports_subscription_add"), form_id="subscription_form")
+        form.fill(user=reader.pk, tier=jttm.pk, starts_on="2026-05-01", ends_on="2026-04-01")
+        response = form.submit(admin_client, "_save")
         assert response.status_code == 200
         assert "A subscription cannot end before it starts." in response.content.decode()
 
     def test_a_quote_without_a_speaker(self, admin_client):
-        response = admin_client.post(
-            reverse("admin:reports_quote_add"), {"translation": "We will respond.", "original_language": "ar"}
-        )
+        form = RenderedForm.of(admin_client, reverse("admin:reports_quote_add"), form_id="quote_form")
+        response = form.fill(translation="We will respond.", original_language="ar").submit(admin_client, "_save")
         assert response.status_code == 200
         assert "A quote needs a speaker" in response.content.decode()
 
     def test_a_duplicate_alias(self, admin_client):
         person = PersonFactory(name="Muhammad Al-Basri")
-        response = admin_client.post(
-            change_url(person),
-            {
-                "name": person.name,
-                "slug": person.slug,
-                "description": "",
-                "aliases-TOTAL_FORMS": "2",
-                "aliases-INITIAL_FORMS": "0",
-                "aliases-0-name": "Mohammed al-Basri",
-                "aliases-1-name": "Mohammed Al-Basri",
-                "roles-TOTAL_FORMS": "0",
-                "roles-INITIAL_FORMS": "0",
-            },
-        )
+        form = RenderedForm.of(admin_client, change_url(person), form_id="person_form")
+        form.set_row("aliases", 0, name="Mohammed al-Basri")
+        form.add_row("aliases", name="Mohammed Al-Basri")
+        response = form.submit(admin_client, "_save")
         assert response.status_code == 200
         assert "Please correct the error" in response.content.decode()
         assert not person.aliases.exists()
@@ -274,13 +265,13 @@ class TestBadInput:
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
 def test_every_admin_list_and_add_page_opens(admin_client, model, jttm):
-    """Each list opens; each add form opens, or is refused where records are made by the site (reads)."""
+    """Each list opens; each add form opens, or is refused where records are made by the site (reads, reviews)."""
     ReportFactory(required_tier=jttm)
     FootnoteFactory()
     opts = model._meta
     assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
-    # Reads and login attempts (django-axes) are recorded by the site, never added by hand.
-    can_add = model is not Read and opts.app_label != "axes"
+    # Reads, reviews and login attempts (django-axes) are recorded by the site, never added by hand.
+    can_add = opts.label not in {"reports.Read", "reports.Review"} and opts.app_label != "axes"
     add_page = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     assert add_page.status_code == (200 if can_add else 403)
 
@@ -300,9 +291,8 @@ def test_the_report_form_keeps_and_saves_tags(admin_client):
     report = ReportFactory()
     report.tags.add("threats")
     new_tag = ReportFactory().tags.create(name="Red Sea")
-    page = admin_client.get(change_url(report)).content.decode()
-    assert "threats" in page
-    assert 'id="add_id_tags"' in page
-    data = report_form(report, tags=[new_tag.pk])
-    assert admin_client.post(change_url(report), data).status_code == 302
+    form = report_form(admin_client, report)
+    assert form["tags"] == str(report.tags.get().pk)
+    assert 'id="add_id_tags"' in admin_client.get(change_url(report)).content.decode()
+    assert form.fill(tags=[new_tag.pk]).submit(admin_client, "_save").status_code == 302
     assert list(report.tags.names()) == ["Red Sea"]

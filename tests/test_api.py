@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
     tier,
 )
+from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db
 SCHEMA = {}
@@ -350,13 +351,15 @@ def test_anonymous_visitors_make_no_tokens(client):
 
 def test_the_admin_makes_a_token_shows_it_once_and_revokes_it(admin_client, api, desk):
     user = UserFactory()
-    response = admin_client.post("/admin/reports/apitoken/add/", {"user": user.pk, "name": "Agency feed"}, follow=True)
+    form = RenderedForm.of(admin_client, "/admin/reports/apitoken/add/", form_id="apitoken_form")
+    response = form.fill(user=user.pk, name="Agency feed").submit(admin_client, "_save", follow=True)
     (message,) = [str(message) for message in response.context["messages"] if "new token" in str(message)]
     token = message.split(": ", 1)[1].split(". ", 1)[0]
     made = APIToken.objects.get()
     assert made.key_hash == token_hash(token) and made.user == user
     assert api("/api/v1/reports/", token=token).status_code == 200
-    admin_client.post("/admin/reports/apitoken/", {"action": "revoke", "_selected_action": [made.pk]})
+    tokens = RenderedForm.of(admin_client, "/admin/reports/apitoken/", form_id="changelist-form")
+    tokens.fill(action="revoke", _selected_action=made.pk).submit(admin_client, "index")
     made.refresh_from_db()
     assert made.revoked_at is not None
     assert api("/api/v1/reports/", token=token).status_code == 401

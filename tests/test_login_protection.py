@@ -16,6 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import StaffFactory
+from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -157,9 +158,9 @@ def staff_device(editor):
 
 
 def admin_log_in(client, user, **otp):
-    return client.post(
-        reverse("admin:login"), {"username": user.username, "password": PASSWORD, "next": reverse("admin:index"), **otp}
-    )
+    """The admin's login form, as its page renders it, filled in and sent."""
+    form = RenderedForm.of(client, reverse("admin:login"), form_id="login-form", next=reverse("admin:index"))
+    return form.fill(username=user.username, password=PASSWORD, **otp).submit(client)
 
 
 class TestStaffSecondFactor:
@@ -196,13 +197,21 @@ class TestStaffSecondFactor:
         assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
     def test_when_required_a_wrong_one_time_password_is_refused(self, client, editor, staff_device, required):
-        """A wrong code from the app keeps staff out."""
-        admin_log_in(client, editor, otp_device=staff_device.persistent_id, otp_token="000000")
+        """A wrong code from the app keeps staff out, with the device chosen as a person would."""
+        response = admin_log_in(client, editor, otp_token="000000")
+        form = RenderedForm.in_page(response.content.decode(), reverse("admin:login"), form_id="login-form")
+        response = form.fill(password=PASSWORD, otp_device=staff_device.persistent_id, otp_token="000000").submit(client)
+        assert response.status_code == 200 and "Please select a device." not in response.content.decode()
         assert client.get(reverse("admin:index")).status_code == 302
 
     def test_when_required_the_password_and_a_valid_code_open_the_admin(self, client, editor, staff_device, required):
         """The password and the app's current code log staff in to the admin."""
         code = f"{totp(staff_device.bin_key):06d}"
-        response = admin_log_in(client, editor, otp_device=staff_device.persistent_id, otp_token=code)
+        response = admin_log_in(client, editor, otp_token=code)
+        # django-otp asks for the device once it knows the user: the page comes back with a list of them.
+        assert "Please select a device." in response.content.decode()
+        form = RenderedForm.in_page(response.content.decode(), reverse("admin:login"), form_id="login-form")
+        assert f'value="{staff_device.persistent_id}"' in response.content.decode()
+        response = form.fill(password=PASSWORD, otp_device=staff_device.persistent_id, otp_token=code).submit(client)
         assert response.status_code == 302
         assert client.get(reverse("admin:index")).status_code == 200

@@ -6,7 +6,6 @@ other had cached before. Nothing a server needs is kept in one server's memory.
 """
 import http.cookiejar
 import os
-import re
 import sys
 import urllib.error
 import urllib.parse
@@ -18,6 +17,7 @@ from django.db import connection
 from reports.models import Report
 from tests.factories import ReportFactory, StaffFactory, SubscriptionFactory, tier
 from tests.processes import free_port, running
+from tests.rendered_forms import RenderedForm
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "correct horse battery staple"
@@ -84,16 +84,16 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(), error.headers, url
 
-    def submit(self, form_url, fields, action=None):
-        """Fetch the form for its CSRF token, then post it (to `action`, or back to the form)."""
-        status, page, _headers, _url = self.open(form_url)
+    def submit(self, form_url, fields, form_id=None, action=None, button=None):
+        """Open the page, fill in its form (by id, or the one posting to `action`) and send it as a browser does."""
+        status, page, _headers, url = self.open(form_url)
         assert status == 200, form_url
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        return self.open(action or form_url, {"csrfmiddlewaretoken": token, **fields})
+        form = RenderedForm.in_page(page, url, form_id=form_id, action=action).fill(**fields)
+        return self.open(form.action, form.payload(button))
 
     def log_in(self, base, username):
         status, _page, _headers, final = self.submit(
-            f"{base}/accounts/login/", {"username": username, "password": PASSWORD, "next": "/account/"}
+            f"{base}/accounts/login/?next=/account/", {"username": username, "password": PASSWORD}, action="/accounts/login/"
         )
         assert status == 200 and final.endswith("/account/"), final
 
@@ -121,7 +121,7 @@ def test_a_login_and_a_publish_through_one_server_hold_on_the_other(servers):
     editor.log_in(a, "editor")
     changelist = f"{a}/admin/reports/report/"
     status, _page, _headers, _url = editor.submit(
-        changelist, {"action": "publish", "_selected_action": [draft.pk], "index": 0}
+        changelist, {"action": "publish", "_selected_action": [draft.pk]}, form_id="changelist-form", button="index"
     )
     assert status == 200
     draft.refresh_from_db()
@@ -139,12 +139,13 @@ def test_a_login_and_a_publish_through_one_server_hold_on_the_other(servers):
     status, _page, _headers, _url = reader.submit(
         f"{a}/accounts/password_change/",
         {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+        action="/accounts/password_change/",
     )
     assert status == 200
     _status, page, _headers, final = laptop.open(f"{b}{gated.get_absolute_url()}")
     assert GATED not in page, "a password changed through A ends the user's other sessions on B at once"
     assert GATED in reader.open(f"{b}{gated.get_absolute_url()}")[1], "but not the one it was changed in"
 
-    reader.submit(f"{a}/account/", {}, action=f"{a}/accounts/logout/")
+    reader.submit(f"{a}/account/", {}, action="/accounts/logout/")
     _status, _page, _headers, final = reader.open(f"{b}/account/")
     assert "/accounts/login/" in final, "a logout through A ends the session on B too"

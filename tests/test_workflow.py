@@ -21,7 +21,8 @@ from tests.factories import (
     StaffFactory,
 )
 from tests.html_checks import live_html
-from tests.test_admin import change_url, report_form
+from tests.rendered_forms import RenderedForm
+from tests.test_admin import change_url, new_report_form, report_form, run_action
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +81,10 @@ class TestUnsafeText:
 class TestRevisions:
     @pytest.fixture
     def edited_twice(self, admin_client):
-        """A report saved through the admin with a first text, then a second one."""
-        admin_client.post(reverse("admin:reports_report_add"), report_form(body="First text of the analysis."))
+        """A report written through the admin with a first text, then saved with a second one."""
+        new_report_form(admin_client, body="First text of the analysis.").submit(admin_client, "_save")
         report = Report.objects.get()
-        admin_client.post(change_url(report), report_form(report, body="Second text, rewritten."))
+        report_form(admin_client, report).fill(body="Second text, rewritten.").submit(admin_client, "_save")
         report.refresh_from_db()
         assert report.body == "Second text, rewritten."
         return report
@@ -91,15 +92,12 @@ class TestRevisions:
     def test_every_save_keeps_a_revision_listed_in_the_history(self, admin_client, edited_twice):
         versions = Version.objects.get_for_object(edited_twice)
         assert len(versions) == 2
-        history = admin_client.get(reverse("admin:reports_report_history", args=[edited_twice.pk])).content.decode()
-        assert f'value="{versions[1].pk}"' in history and "Compare the chosen versions" in history
+        history = RenderedForm.of(admin_client, reverse("admin:reports_report_history", args=[edited_twice.pk]))
+        assert (history["from"], history["to"]) == (str(versions[1].pk), str(versions[0].pk))
 
     def test_two_revisions_are_compared_line_by_line(self, admin_client, edited_twice):
-        newer, older = Version.objects.get_for_object(edited_twice)
-        response = admin_client.get(
-            reverse("admin:reports_report_compare", args=[edited_twice.pk]), {"from": older.pk, "to": newer.pk}
-        )
-        page = response.content.decode()
+        history = RenderedForm.of(admin_client, reverse("admin:reports_report_history", args=[edited_twice.pk]))
+        page = admin_client.get(history.action, history.payload()).content.decode()
         assert "<del>− First text of the analysis.</del>" in page
         assert "<ins>+ Second text, rewritten.</ins>" in page
 
@@ -111,21 +109,22 @@ class TestRevisions:
     def test_a_revision_restores_the_earlier_text(self, admin_client, edited_twice):
         older = Version.objects.get_for_object(edited_twice).last()
         revision_url = reverse("admin:reports_report_revision", args=[edited_twice.pk, older.pk])
-        assert "First text of the analysis." in admin_client.get(revision_url).content.decode()
+        form = RenderedForm.of(admin_client, revision_url, form_id="report_form")
+        assert form["body"] == "First text of the analysis."
         edited_twice.refresh_from_db()
         assert edited_twice.body == "Second text, rewritten.", "looking at a revision changes nothing"
-        response = admin_client.post(revision_url, report_form(edited_twice, body="First text of the analysis."))
-        assert response.status_code == 302
+        assert form.submit(admin_client, "_save").status_code == 302
         edited_twice.refresh_from_db()
         assert edited_twice.body == "First text of the analysis."
         assert "First text" in edited_twice.body_html
 
     def test_a_restore_is_refused_when_someone_saved_after_it_was_opened(self, admin_client, edited_twice):
         older = Version.objects.get_for_object(edited_twice).last()
-        revision_url = reverse("admin:reports_report_revision", args=[edited_twice.pk, older.pk])
-        opened = report_form(edited_twice, body="First text of the analysis.")
-        admin_client.post(change_url(edited_twice), report_form(edited_twice, body="Third text, by a colleague."))
-        response = admin_client.post(revision_url, opened)
+        opened = RenderedForm.of(
+            admin_client, reverse("admin:reports_report_revision", args=[edited_twice.pk, older.pk]), form_id="report_form"
+        )
+        report_form(admin_client, edited_twice).fill(body="Third text, by a colleague.").submit(admin_client, "_save")
+        response = opened.submit(admin_client, "_save")
         assert response.status_code == 200 and "NOT" in response.content.decode()
         edited_twice.refresh_from_db()
         assert edited_twice.body == "Third text, by a colleague."
@@ -138,59 +137,55 @@ class TestRevisions:
 
     def test_restoring_a_revision_brings_back_deleted_footnotes(self, admin_client):
         report = ReportFactory()
-        data = report_form(report) | {"footnotes-TOTAL_FORMS": "1", "footnotes-0-position": "1", "footnotes-0-text": "Kept source"}
-        admin_client.post(change_url(report), data)
-        footnote = report.footnotes.get()
-        report.refresh_from_db()
-        data = report_form(report) | {
-            "footnotes-TOTAL_FORMS": "1", "footnotes-INITIAL_FORMS": "1", "footnotes-0-id": footnote.pk,
-            "footnotes-0-report": report.pk, "footnotes-0-position": "1", "footnotes-0-text": "Kept source",
-            "footnotes-0-DELETE": "on",
-        }
-        admin_client.post(change_url(report), data)
+        form = report_form(admin_client, report).fill(body="Text.[1]")
+        form.add_row("footnotes", position=1, text="Kept source")
+        assert form.submit(admin_client, "_save").status_code == 302
+        form = report_form(admin_client, report).fill(body="Text.")
+        form.check("footnotes-0-DELETE")
+        assert form.submit(admin_client, "_save").status_code == 302
         assert not report.footnotes.exists()
-        Version.objects.get_for_object(report).last().revision.revert(delete=True)
+        with_note = Version.objects.get_for_object(report)[1]
+        restore = RenderedForm.of(
+            admin_client, reverse("admin:reports_report_revision", args=[report.pk, with_note.pk]), form_id="report_form"
+        )
+        assert restore.submit(admin_client, "_save").status_code == 302
         assert [note.text for note in report.footnotes.all()] == ["Kept source"]
 
     def test_entities_keep_revisions_too(self, admin_client):
         person = PersonFactory(name="Muhammad Al-Basri")
-        data = {"name": person.name, "slug": person.slug, "description": "A PMU commander.",
-                "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0", "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0"}
-        assert admin_client.post(change_url(person), data).status_code == 302
+        form = RenderedForm.of(admin_client, change_url(person), form_id="person_form")
+        assert form.fill(description="A PMU commander.").submit(admin_client, "_save").status_code == 302
         assert Version.objects.get_for_object(person).get().field_dict["description"] == "A PMU commander."
 
 
 class TestNoLostEdits:
-    def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(self, client):
-        first, second = StaffFactory(username="first-analyst", group="Analysts"), StaffFactory(username="second-analyst", group="Analysts")
+    def test_the_second_of_two_concurrent_edits_is_refused_and_keeps_its_text(self, client, editor):
+        second = StaffFactory(username="second-editor", group="Editors")
         report = ReportFactory(status=Report.Status.DRAFT, published_at=None, body="Original text.")
-        opened = report_form(report)  # both open the same version of the form
-        client.force_login(first)
-        assert client.post(change_url(report), opened | {"body": "The first analyst's text."}).status_code == 302
+        client.force_login(editor)
+        first_tab = report_form(client, report)
         client.force_login(second)
-        response = client.post(change_url(report), opened | {"body": "The second analyst's text."})
+        second_tab = report_form(client, report)
+        client.force_login(editor)
+        assert first_tab.fill(body="The first editor's text.").submit(client, "_save").status_code == 302
+        client.force_login(second)
+        response = second_tab.fill(body="The second editor's text.").submit(client, "_save")
         assert response.status_code == 200
         page = response.content.decode()
-        assert "first-analyst saved this report" in page and "NOT" in page
-        assert "The second analyst&#x27;s text." in page, "the refused text is still in the form"
+        assert "editor saved this report" in page and "NOT" in page
+        assert "The second editor&#x27;s text." in page, "the refused text is still in the form"
         report.refresh_from_db()
-        assert report.body == "The first analyst's text."
+        assert report.body == "The first editor's text."
 
     def test_an_editorial_action_in_between_also_refuses_a_stale_form(self, client, editor):
         report = ReportFactory(status=Report.Status.DRAFT, published_at=None)
-        stale = report_form(report, status="draft")
         client.force_login(editor)
-        client.post(reverse("admin:reports_report_changelist"), {"action": "publish", "_selected_action": [report.pk]})
-        response = client.post(change_url(report), stale)
+        stale = report_form(client, report)
+        run_action(client, "publish", report)
+        response = stale.submit(client, "_save")
         assert response.status_code == 200
         report.refresh_from_db()
         assert report.is_published(), "the stale form did not silently unpublish the report"
-
-    def test_saving_twice_in_a_row_works(self, admin_client):
-        report = ReportFactory()
-        assert admin_client.post(change_url(report), report_form(report, body="One")).status_code == 302
-        report.refresh_from_db()
-        assert admin_client.post(change_url(report), report_form(report, body="Two")).status_code == 302
 
 
 def test_a_report_scheduled_one_minute_ahead_is_hidden_before_and_shown_after(client):
@@ -248,41 +243,45 @@ class TestPreviews:
         assert f"{premium_report.get_absolute_url()}?as=anonymous" in page
 
 
-class TestEntitySuggestions:
+class TestEntityMentions:
+    """While an analyst writes, the form asks which entities the text names but the report does not link."""
+
     @pytest.fixture
-    def report_mentioning_aliases(self):
+    def entities(self):
         hizbullah = OrganizationFactory(name="Hizbullah")
         OrganizationAliasFactory(organization=hizbullah, name="Hezbollah")
         karawi = PersonFactory(name="'Adel Al-Kar'awi")
         PersonAliasFactory(person=karawi, name="Adil al-Karawi")
         OrganizationFactory(name="Hamas")
-        report = ReportFactory(body="Hezbollah's allies in Iraq answered.")
-        ReportQuoteFactory(report=report, quote=QuoteFactory(person=karawi, translation="Adil al-Karawi said: we will answer."))
-        return report, hizbullah, karawi
+        return hizbullah, karawi
 
-    def test_unlinked_entities_are_suggested_by_any_spelling(self, admin_client, report_mentioning_aliases):
-        report, hizbullah, karawi = report_mentioning_aliases
-        page = admin_client.get(change_url(report)).content.decode()
-        assert f'value="organizations:{hizbullah.pk}"' in page and "written “Hezbollah”" in page
-        assert f'value="people:{karawi.pk}"' in page and "written “Adil al-Karawi”" in page
-        assert "Hamas" not in page
+    def ask(self, client, text, **linked):
+        return client.post(reverse("admin:reports_report_mentions"), {"text": text, **linked})
 
-    def test_one_click_links_the_suggestion(self, admin_client, report_mentioning_aliases):
-        report, hizbullah, _ = report_mentioning_aliases
-        url = reverse("admin:reports_report_link_entity", args=[report.pk])
-        response = admin_client.post(url, {"entity": f"organizations:{hizbullah.pk}"})
-        assert response.status_code == 302
-        assert list(report.organizations.all()) == [hizbullah]
-        assert f'value="organizations:{hizbullah.pk}"' not in admin_client.get(change_url(report)).content.decode()
+    def test_entities_named_by_any_spelling_are_suggested(self, client, analyst, entities):
+        hizbullah, karawi = entities
+        client.force_login(analyst)
+        answer = self.ask(client, "Hezbollah's allies in Iraq answered. Adil al-Karawi said: we will answer.").json()
+        assert answer["mentions"] == [
+            {"relation": "organizations", "id": hizbullah.pk, "name": "Hizbullah", "spelling": "Hezbollah"},
+            {"relation": "people", "id": karawi.pk, "name": "'Adel Al-Kar'awi", "spelling": "Adil al-Karawi"},
+        ]
 
-    @pytest.mark.parametrize("value", ["", "organizations:abc", "weapons:1", "organizations:999999"])
-    def test_a_bad_link_request_is_a_404(self, admin_client, report_mentioning_aliases, value):
-        report, *_ = report_mentioning_aliases
-        response = admin_client.post(reverse("admin:reports_report_link_entity", args=[report.pk]), {"entity": value})
-        assert response.status_code == 404
+    def test_entities_already_linked_are_not_suggested(self, client, analyst, entities):
+        hizbullah, _ = entities
+        client.force_login(analyst)
+        assert self.ask(client, "Hezbollah answered.", organizations=[hizbullah.pk, "junk"]).json() == {"mentions": []}
 
-    def test_only_those_who_may_edit_the_report_can_link(self, client, subscription_manager, report_mentioning_aliases):
-        report, hizbullah, _ = report_mentioning_aliases
+    def test_the_mentions_are_asked_with_a_post(self, client, analyst):
+        client.force_login(analyst)
+        assert client.get(reverse("admin:reports_report_mentions")).status_code == 405
+
+    def test_only_those_who_write_reports_may_ask(self, client, subscription_manager, entities):
         client.force_login(subscription_manager)
-        client.post(reverse("admin:reports_report_link_entity", args=[report.pk]), {"entity": f"organizations:{hizbullah.pk}"})
-        assert not report.organizations.exists()
+        assert self.ask(client, "Hezbollah answered.").status_code == 403
+
+    def test_the_form_has_the_place_the_suggestions_go(self, client, analyst):
+        client.force_login(analyst)
+        page = client.get(reverse("admin:reports_report_add")).content.decode()
+        assert f'data-url="{reverse("admin:reports_report_mentions")}"' in page
+        assert "reports/desk/report_form.js" in page

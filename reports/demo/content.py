@@ -6,11 +6,12 @@ renderings) are illustrative. Entities and quotes are referred to by slug.
 """
 import datetime as dt
 
+# slug, name, short name, description
 SERIES = [
-    ("jttm", "Jihad and Terrorism Threat Monitor", "Daily monitoring of the statements, claims and threats of jihadi groups and militias."),
-    ("cyber-jihad-lab", "Cyber & Jihad Lab", "How militant groups use online platforms, and what can be done about it."),
-    ("special-dispatch", "Special Dispatch", "Translations of statements, speeches and articles, with context."),
-    ("inquiry-analysis", "Inquiry & Analysis", "In-depth studies of movements, networks and their messaging."),
+    ("jttm", "Jihad and Terrorism Threat Monitor", "JTTM", "Daily monitoring of the statements, claims and threats of jihadi groups and militias."),
+    ("cyber-jihad-lab", "Cyber & Jihad Lab", "", "How militant groups use online platforms, and what can be done about it."),
+    ("special-dispatch", "Special Dispatch", "", "Translations of statements, speeches and articles, with context."),
+    ("inquiry-analysis", "Inquiry & Analysis", "", "In-depth studies of movements, networks and their messaging."),
 ]
 
 COUNTRIES = [

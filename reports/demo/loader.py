@@ -46,8 +46,8 @@ def sync_aliases(alias_model, owner_field, owner, names):
 
 
 def load_places():
-    for slug, name, description in content.SERIES:
-        sync(Series, {"slug": slug}, name=name, description=description)
+    for slug, name, short_name, description in content.SERIES:
+        sync(Series, {"slug": slug}, name=name, short_name=short_name, description=description)
     for slug, name, iso_code in content.COUNTRIES:
         sync(Country, {"slug": slug}, name=name, iso_code=iso_code)
 

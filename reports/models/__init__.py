@@ -1,4 +1,5 @@
 from .alerts import AlertState, Follow, SentAlert
+from .desk import ReportSnapshot, Review
 from .entities import (
     Designation,
     Organization,
@@ -38,6 +39,8 @@ __all__ = [
     "Report",
     "SentAlert",
     "ReportQuote",
+    "ReportSnapshot",
+    "Review",
     "Role",
     "Series",
     "Subscription",

@@ -27,6 +27,9 @@ class Series(models.Model):
     """A publication line of the desk, such as the Jihad and Terrorism Threat Monitor."""
 
     name = models.CharField(max_length=150, unique=True)
+    short_name = models.CharField(
+        max_length=30, blank=True, help_text="What the desk calls it for short, e.g. JTTM; pickers find it by this too."
+    )
     slug = models.SlugField(max_length=150, unique=True)
     description = models.TextField(blank=True)
 

@@ -35,6 +35,17 @@ def readable_condition(user):
     return Q(required_tier__isnull=True) | ~Q(In(F("required_tier"), above))
 
 
+SLUG_LENGTH = 80
+
+
+def short_slug(title, max_length=SLUG_LENGTH):
+    """The title as an address, cut after the last whole word that fits."""
+    slug = slugify(title)
+    if len(slug) > max_length:
+        slug = slug[: max_length + 1].rsplit("-", 1)[0] or slug[:max_length]
+    return slug or "report"
+
+
 def lowest_tier():
     """New reports are for subscribers of the lowest tier until an editor decides otherwise."""
     return Tier.objects.order_by("rank").values_list("pk", flat=True).first()
@@ -199,17 +210,20 @@ class Report(Timestamped):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self.unique_slug_from_title()
+            self.slug = self.unique_slug(self.title, pk=self.pk)
         if not self._state.adding:
             self.version += 1
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    def unique_slug_from_title(self):
-        base = slugify(self.title)[:180] or "report"
+    @staticmethod
+    def unique_slug(title, pk=None):
+        """A short address made from the title that no other report has."""
+        base = short_slug(title)
         slug, suffix = base, 2
-        while Report.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, suffix = f"{base}-{suffix}", suffix + 1
+        while Report.objects.filter(slug=slug).exclude(pk=pk).exists():
+            slug = f"{short_slug(title, SLUG_LENGTH - len(str(suffix)) - 1)}-{suffix}"
+            suffix += 1
         return slug
 
     @property

@@ -3,9 +3,12 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from reports.rendering import QUOTE_SLOT_SPLIT
 
 register = template.Library()
 
@@ -53,3 +56,25 @@ def query_with(context, **changes):
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 
+
+
+@register.simple_tag
+def report_body(report, quotes):
+    """
+    The report's text with each quote it places ([quote N]) shown where it stands; returns
+    {"html": …, "after": [quotes no marker places]} for the template to show the rest after the text.
+    """
+    by_number = {carried.position: carried.quote for carried in quotes or ()}
+    placed = set()
+    parts = QUOTE_SLOT_SPLIT.split(report.body_html)
+    html = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            html.append(part)
+            continue
+        quote = by_number.get(int(part))
+        if quote is not None and int(part) not in placed:
+            placed.add(int(part))
+            html.append(render_to_string("includes/quote.html", {"quote": quote}))
+    after = [carried.quote for carried in quotes or () if carried.position not in placed]
+    return {"html": mark_safe("".join(html)), "after": after}
