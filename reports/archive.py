@@ -32,7 +32,6 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models import Prefetch
-from taggit.models import Tag
 
 from reports.models import (
     Country,

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Footnote, Read, Report, Subscription
+from reports.models import Footnote, Report, Subscription
 from tests.factories import FootnoteFactory, PersonFactory, ReportFactory, SeriesFactory, UserFactory
 from tests.rendered_forms import RenderedForm, errors_in
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
-from reports.models import APIToken, Designation, Organization, Role
+from reports.models import APIToken, Designation, Role
 from reports.models.tokens import token_hash
 from tests.factories import (
     FootnoteFactory,

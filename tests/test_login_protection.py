@@ -15,7 +15,6 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import StaffFactory
 from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db

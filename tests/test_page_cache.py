@@ -29,7 +29,6 @@ from tests.factories import (
     ReportQuoteFactory,
     SeriesFactory,
     StaffFactory,
-    tier,
 )
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from reports.models import (
     Subscription,
 )
 from reports.services import MembershipRefused, confirm_membership, membership_token
-from tests.factories import OrganizationFactory, ReportFactory, StaffFactory, SubscriptionFactory, UserFactory, tier
+from tests.factories import OrganizationFactory, ReportFactory, SubscriptionFactory, UserFactory, tier
 
 pytestmark = pytest.mark.django_db
 SITE_ZONE = ZoneInfo("America/New_York")

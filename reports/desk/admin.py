@@ -281,8 +281,6 @@ class ReportAdmin(RevisionHistoryAdmin):
             return
         write_related(report, content)
         restored = getattr(request, "desk_restoring", None)
-        if restored is not None:
-            reversion.set_comment(f"Restored the version of {version_label(restored)}")
         if self.has_publish_permission(request):
             workflow.settle_after_editor_save(
                 report=report, user=request.user, restored_from=version_label(restored) if restored else None
@@ -291,8 +289,11 @@ class ReportAdmin(RevisionHistoryAdmin):
             request.desk_submitted = workflow.submit_draft(report=report, user=request.user)
 
     def log_change(self, request, obj, message):
+        # Also the revision's comment (VersionAdmin), which the history lists.
         if getattr(request, "desk_kept_change", None) is not None:
             message = "Kept a change for review (the report itself is unchanged)."
+        elif getattr(request, "desk_restoring", None) is not None:
+            message = f"Restored the version of {version_label(request.desk_restoring)}."
         return super().log_change(request, obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):

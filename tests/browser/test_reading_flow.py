@@ -1,5 +1,4 @@
 """What a visitor, a subscriber and a registered reader without a subscription meet in a browser."""
-import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
