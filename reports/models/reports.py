@@ -115,8 +115,8 @@ class Report(Timestamped):
         help_text="The public teaser: shown to everyone, in lists, feeds, search results and link previews."
     )
     body = models.TextField(
-        help_text="Markdown. Refer to footnotes as [1], [2], …. Mark an Arabic paragraph with "
-        '{: dir="rtl" lang="ar" } on the line after it.'
+        help_text="Markdown. Refer to notes as [1], [2], …; show quote 2 where it belongs with a line [quote 2]. "
+        'Mark an Arabic paragraph with {: dir="rtl" lang="ar" } on the line after it.'
     )
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(
