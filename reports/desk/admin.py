@@ -17,7 +17,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -35,7 +35,7 @@ from reports.models import Report, Review, Tier
 
 from . import review as workflow
 from .content import blank_content, snapshot_of, write_related
-from .forms import ReportAdminForm
+from .forms import LabelledSplitDateTime, ReportAdminForm
 from .history import differences, field_changes, snapshot_at
 from .mentions import LINKABLE, unlinked_mentions
 
@@ -177,7 +177,6 @@ class ReportAdmin(RevisionHistoryAdmin):
     search_fields = ["title", "slug", "summary"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["series", "organizations", "people", "outlets", "countries", "related_reports"]
-    filter_horizontal = ["authors"]
     audit_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     editorial_fields = ["status", "published_at", "required_tier"]
     fieldsets = [
@@ -207,6 +206,10 @@ class ReportAdmin(RevisionHistoryAdmin):
         return report.is_complimentary
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "published_at":
+            kwargs["widget"] = LabelledSplitDateTime(db_field.verbose_name.capitalize())
+        if db_field.name == "authors":
+            kwargs["widget"] = forms.CheckboxSelectMultiple  # the desk is small: every member at a glance
         if db_field.name == "body":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "lang": "en", "class": "report-body-input"})
         if db_field.name != "tags":
@@ -476,7 +479,7 @@ class DecisionForm(forms.Form):
         help_text="To the analyst: what to change, or a word on the approval. Needed to send back.",
     )
     published_at = forms.SplitDateTimeField(
-        label="Publication time", required=False, widget=AdminSplitDateTime,
+        label="Publication time", required=False, widget=LabelledSplitDateTime("Publication time"),
         help_text="Now, or a time to come to schedule it.",
     )
     required_tier = forms.ModelChoiceField(

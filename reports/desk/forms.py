@@ -9,7 +9,7 @@ A save made on an outdated copy is refused (optimistic locking on the report's v
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import localize
@@ -21,6 +21,15 @@ from reports.rendering import FOOTNOTE_MARKER, QUOTE_MARKER
 
 from .content import LINKS, TEXT_FIELDS, blank_content
 from .review import open_change, working_content
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each with a name of its own: the field's label points at neither."""
+
+    def __init__(self, label, attrs=None):
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = f"{label}: date"
+        self.widgets[1].attrs["aria-label"] = f"{label}: time"
+
 
 def autocomplete(model, field_name):
     return AutocompleteSelect(model._meta.get_field(field_name), admin.site)
@@ -144,7 +153,6 @@ class ReportAdminForm(forms.ModelForm):
         jquery = "jquery.js" if settings.DEBUG else "jquery.min.js"
         own = forms.Media(
             js=[f"admin/js/vendor/jquery/{jquery}", "admin/js/jquery.init.js", "admin/js/inlines.js", "reports/desk/report_form.js"],
-            css={"all": ["reports/desk/desk.css"]},
         )
         return super().media + own + self.footnote_rows.media + self.quote_rows.media
 

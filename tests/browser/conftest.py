@@ -116,7 +116,7 @@ class Walk:
         self.document = None
         self.broken = []
         page.on("response", self._saw_response)
-        page.on("requestfailed", lambda request: self.broken.append(f"{request.url} ({request.failure})"))
+        page.on("requestfailed", self._saw_failure)
         page.on("pageerror", lambda error: self.broken.append(f"script error: {error}"))
 
     def _saw_response(self, response):
@@ -124,6 +124,13 @@ class Walk:
             self.document = response
         elif response.status >= 400:
             self.broken.append(f"{response.url} ({response.status})")
+
+    def _saw_failure(self, request):
+        # A script's request still under way when the person leaves the page (a save pressed while the
+        # form asks for suggestions) is cut off by the browser, not broken.
+        if request.resource_type in {"fetch", "xhr"} and request.failure == "net::ERR_ABORTED":
+            return
+        self.broken.append(f"{request.url} ({request.failure})")
 
     def visit(self, path, name):
         """Open path as if typed into the address bar."""

@@ -1,7 +1,8 @@
 'use strict';
 // The report form of the desk: entities the text mentions, offered for linking as the analyst
 // writes; quote markers put in the text at the cursor; the next number for a new note or quote.
-{
+// Loaded in the page's head (form media): it starts once the form is there.
+document.addEventListener('DOMContentLoaded', function() {
     const form = document.getElementById('report_form');
     const body = document.getElementById('id_body');
     const mentionsBox = document.getElementById('entity-mentions');
@@ -118,4 +119,4 @@
             askForMentions();
         }
     }
-}
+});
