@@ -28,6 +28,7 @@ from reports.models import (
 )
 from reports.services import MembershipRefused, confirm_membership, membership_token
 from tests.factories import OrganizationFactory, ReportFactory, SubscriptionFactory, UserFactory, tier
+from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db
 SITE_ZONE = ZoneInfo("America/New_York")
@@ -240,7 +241,7 @@ class TestUsage:
         assert not Read.objects.exists()
 
     def test_the_monthly_csv_sums_reads_and_unique_readers(self, admin_client, agency, premium_report):
-        other = ReportFactory(required_tier=tier("premium"))
+        other = ReportFactory(required_tier=tier("premium"), slug="zz-other", title='=HYPERLINK("https://evil.example","Open")')
         alice, bob = UserFactory(), UserFactory()
         when = dt.datetime(2026, 3, 10, 12, tzinfo=SITE_ZONE)
         for user, report, minutes in [(alice, premium_report, 0), (alice, premium_report, 5), (bob, premium_report, 0), (bob, other, 0)]:
@@ -248,25 +249,27 @@ class TestUsage:
         Read.objects.create(report=other, institution=agency, ip="198.51.100.7", read_at=when + dt.timedelta(days=30))
         Read.objects.create(report=other, user=alice, institution=None, read_at=when)  # not through the agency
         response = admin_client.get(reverse("admin:reports_institution_usage", args=[agency.pk]))
-        assert response["Content-Type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert response["Content-Type"].startswith("text/csv") and "private" in response["Cache-Control"]
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        defused = "'" + other.title  # a title that starts like a formula stays text in a spreadsheet
         assert rows == [
             ["month", "report", "title", "reads", "unique readers"],
             ["2026-03", premium_report.slug, premium_report.title, "3", "2"],
-            ["2026-03", other.slug, other.title, "1", "1"],
+            ["2026-03", other.slug, defused, "1", "1"],
             ["2026-03", "", "Total", "4", "2"],
-            ["2026-04", other.slug, other.title, "1", "1"],
+            ["2026-04", other.slug, defused, "1", "1"],
             ["2026-04", "", "Total", "1", "1"],
         ]
 
     def test_subscription_managers_export_subscribers_and_see_seat_usage(self, client, subscription_manager, agency):
         SubscriptionFactory(user=UserFactory(username="zed", email="zed@example.org"), tier=tier("jttm"))
+        SubscriptionFactory(user=UserFactory(username="=cmd|' /C calc'!A0", email="x@example.org"), tier=tier("jttm"))
         client.force_login(subscription_manager)
-        export = client.post(
-            reverse("admin:reports_subscription_changelist"),
-            {"action": "export_csv", "_selected_action": list(Subscription.objects.values_list("pk", flat=True))},
-        )
-        assert "zed,zed@example.org,jttm" in export.content.decode()
+        subscriptions = RenderedForm.of(client, reverse("admin:reports_subscription_changelist"), form_id="changelist-form")
+        subscriptions.fill(action="export_csv", _selected_action=list(Subscription.objects.values_list("pk", flat=True)))
+        export = b"".join(subscriptions.submit(client, "index").streaming_content).decode("utf-8-sig")
+        assert "zed,zed@example.org,jttm" in export
+        assert "\n'=cmd|' /C calc'!A0,x@example.org" in export
         institutions = client.get(reverse("admin:reports_institution_changelist")).content.decode()
         assert "0 / 2" in institutions
 
