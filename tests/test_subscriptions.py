@@ -248,7 +248,10 @@ class TestUsage:
             Read.objects.create(report=report, user=user, institution=agency, read_at=when + dt.timedelta(minutes=minutes))
         Read.objects.create(report=other, institution=agency, ip="198.51.100.7", read_at=when + dt.timedelta(days=30))
         Read.objects.create(report=other, user=alice, institution=None, read_at=when)  # not through the agency
-        response = admin_client.get(reverse("admin:reports_institution_usage", args=[agency.pk]))
+        usage_url = reverse("admin:reports_institution_usage", args=[agency.pk])
+        institution_page = admin_client.get(reverse("admin:reports_institution_change", args=[agency.pk]))
+        assert f'href="{usage_url}"' in institution_page.content.decode(), "the institution's page links its usage"
+        response = admin_client.get(usage_url)
         assert response["Content-Type"].startswith("text/csv") and "private" in response["Cache-Control"]
         rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
         defused = "'" + other.title  # a title that starts like a formula stays text in a spreadsheet
