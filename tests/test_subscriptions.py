@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -379,6 +380,19 @@ class TestFollowsAndAlerts:
         assert AlertState.objects.get(user=follower).enabled is False
         self.file_report(militia)
         assert send_digests() == 0
+
+    def test_a_mail_client_unsubscribes_in_one_click(self, follower, militia):
+        """RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the header's address, with no page and no CSRF token."""
+        self.follow(follower, militia)
+        self.file_report(militia)
+        send_digests()
+        (digest,) = mail.outbox
+        address = digest.extra_headers["List-Unsubscribe"].strip("<>")
+        assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        mail_client = Client(enforce_csrf_checks=True)
+        response = mail_client.post(address, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        assert AlertState.objects.get(user=follower).enabled is False
 
     @pytest.mark.parametrize("token", ["1", "forged-token", "MQ:1tTzAa:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"])
     def test_the_unsubscribe_link_cannot_be_forged(self, client, follower, token):
