@@ -64,6 +64,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("health/", health.health, name="health"),
+    path("health/live/", health.alive, name="health_live"),
     path("accounts/password_reset/", account_security.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", account_security.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
