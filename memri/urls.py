@@ -8,7 +8,7 @@ from reports import feeds, reader_views, views
 from reports import exports
 from reports.api import tokens as api_tokens
 from reports.sitemaps import SITEMAPS
-from reports import errors, health
+from reports import account_security, errors, health
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
 
@@ -64,6 +64,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("health/", health.health, name="health"),
+    path("health/live/", health.alive, name="health_live"),
+    path("accounts/password_reset/", account_security.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_change/", account_security.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

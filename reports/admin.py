@@ -11,10 +11,11 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 
 from .desk.admin import PUBLISH_PERMISSION, RevisionHistoryAdmin
+from .downloads import csv_response
 from .models import (
     Country,
     Designation,
@@ -37,7 +38,7 @@ from .models import (
     Tier,
 )
 from .names import normalize_name
-from .usage import monthly_usage_csv, subscribers_csv
+from .usage import SUBSCRIBER_COLUMNS, USAGE_COLUMNS, monthly_usage_rows, subscriber_rows
 
 
 class HttpsLinks:
@@ -209,13 +210,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected subscribers as CSV")
     def export_csv(self, request, queryset):
-        return csv_response(subscribers_csv(queryset), "subscribers.csv")
-
-
-def csv_response(text, filename):
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return csv_response("subscribers.csv", SUBSCRIBER_COLUMNS, subscriber_rows(queryset))
 
 
 class InstitutionDomainInline(admin.TabularInline):
@@ -271,7 +266,7 @@ class InstitutionAdmin(admin.ModelAdmin):
         institution = self.get_object(request, unquote(object_id))
         if institution is None:
             raise Http404
-        return csv_response(monthly_usage_csv(institution), f"usage-{institution.slug}.csv")
+        return csv_response(f"usage-{institution.slug}.csv", USAGE_COLUMNS, monthly_usage_rows(institution))
 
 
 @admin.register(Read)

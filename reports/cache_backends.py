@@ -19,6 +19,9 @@ import contextlib
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 
 from .near_cache import near_cache
 
@@ -30,6 +33,12 @@ class CacheClient(RedisCacheClient):
         self._near = None
         if near_cache_bytes and len(servers) == 1:
             self._near = near_cache(servers[0], self._pool_options, near_cache_bytes)
+        # A pooled connection Redis has closed (a restart, an idle timeout) shows only when it is used:
+        # then one retry on a fresh connection; not after a timeout, where a hung server must fail fast.
+        # (The near cache retries its own connection.)
+        self._pool_options = {
+            **self._pool_options, "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        }
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)

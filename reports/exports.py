@@ -8,62 +8,25 @@ its quotes table only with the quotes `Quote.objects.readable_by(user)` gives; t
 only with what every report's teaser shows to everyone. Published reports only: machine readers
 should never ingest an unreleased text, and STIX requires a publication time.
 """
-import csv
 import json
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views import View
 
+from .downloads import csv_response, personal
 from .forms import ReportFilterForm
 from .models import Organization, Outlet, Person, Quote, Report
 from .stix import MEDIA_TYPE, organization_bundle, person_bundle, report_bundle
 
-# A cell that starts like a formula is run by spreadsheets; quotes come from hostile media.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPORT_COLUMNS = ["title", "reference", "date", "series", "access", "tags", "url"]
 QUOTE_COLUMNS = [
     "date", "speaker", "organization", "outlet", "original_language", "original_text", "translation", "reports",
 ]
-
-
-def spreadsheet_safe(value):
-    """The cell as text, with a leading apostrophe where a spreadsheet would take it for a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-class Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer's output."""
-
-    def write(self, value):
-        return value
-
-
-def csv_response(filename, header, rows):
-    """A streamed CSV download, UTF-8 with a byte-order mark so that spreadsheets read Arabic right."""
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([spreadsheet_safe(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return personal(response)
-
-
-def personal(response):
-    """What a download holds depends on who asks: no shared cache may keep it for someone else."""
-    patch_cache_control(response, private=True)
-    patch_vary_headers(response, ["Cookie", "Authorization"])
-    return response
 
 
 def stix_response(bundle, filename):

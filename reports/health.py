@@ -1,7 +1,16 @@
 """
-/health/: whether this instance can serve, for a load balancer or a monitor. It answers 200 with
-{"status": "ok", "checks": {...}} when every check passes, 503 with the failing ones otherwise.
-Each check is a function returning None when fine, or a short reason; add checks to CHECKS.
+Health, for a load balancer, a process supervisor and a monitor.
+
+- /health/ (readiness: may this server be sent readers?) answers 200 while it can serve pages,
+  {"status": "ok"} when every check passes and {"status": "degraded"} when only a check the site
+  can do without fails (the cache: anonymous pages are then made from the database); 503 with
+  {"status": "failing"} when a check it cannot serve without fails (the database). Each check is
+  named with "ok" or the kind of its failure.
+- /health/live/ (liveness: is the process answering at all?) answers 200 without asking anything
+  else: a supervisor that restarted the process for an outage elsewhere would only add a restart.
+
+Each check is a function returning None when fine, or a short reason; add checks to CHECKS (and
+to NEEDED if the site cannot serve without what it checks).
 """
 import logging
 import uuid
@@ -30,6 +39,7 @@ def cache_round_trip():
 
 
 CHECKS = {"database": database, "cache": cache_round_trip}
+NEEDED = {"database"}
 
 
 def run(check):
@@ -43,5 +53,11 @@ def run(check):
 @never_cache
 def health(request):
     results = {name: run(check) for name, check in CHECKS.items()}
-    healthy = all(result == "ok" for result in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503)
+    failing = {name for name, result in results.items() if result != "ok"}
+    status = "failing" if failing & NEEDED else "degraded" if failing else "ok"
+    return JsonResponse({"status": status, "checks": results}, status=503 if status == "failing" else 200)
+
+
+@never_cache
+def alive(request):
+    return JsonResponse({"status": "alive"})

@@ -5,10 +5,13 @@ from django.core.mail import send_mail
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView
 from taggit.models import Tag
 
+from .account_security import in_background
 from .alerts import absolute, user_for_unsubscribe_token
 from .forms import InstitutionEmailForm
 from .models import AlertState, Follow, Organization, Person, Series
@@ -38,8 +41,15 @@ def url_is_local(url):
     return bool(url) and url.startswith("/") and not url.startswith("//")
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
-    """The link in every digest: stops the reader's alerts, no login needed (the signed token is the key)."""
+    """
+    The link in every digest: stops the reader's alerts, no login needed (the signed token is the key).
+
+    Mail clients unsubscribe in one click by POSTing to it (RFC 8058, List-Unsubscribe-Post) with no
+    page and so no CSRF token; the token in the address is what only the reader has, and the worst
+    a forged post could do is what the reader's own link does.
+    """
 
     template_name = "reports/unsubscribe.html"
 
@@ -67,22 +77,31 @@ class JoinInstitutionView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
-        institution = institution_for_address(email)
-        if institution is None:
-            form.add_error("email", "No institution with current access uses that e-mail domain.")
-            return self.form_invalid(form)
-        link = absolute(reverse("confirm_membership", args=[membership_token(user=self.request.user, email=email)]))
-        send_mail(
-            subject=f"Confirm your access through {institution}",
-            message=(
-                f"Follow this link to read with {institution}'s access, as {self.request.user.get_username()}:\n"
-                f"{link}\n\nThe link works for three days. If you did not ask for this, ignore this message."
-            ),
-            from_email=None,
-            recipient_list=[email],
+        in_background(send_membership_link, user=self.request.user, email=email)
+        # The same words whatever the address: the page must not tell who is a customer.
+        messages.success(
+            self.request,
+            f"If {email.rpartition('@')[2]} belongs to an institution with current access, a confirmation link is "
+            f"on its way to {email}. Nothing after a few minutes? Ask your institution whether it subscribes.",
         )
-        messages.success(self.request, f"We sent a confirmation link to {email}.")
         return redirect("account")
+
+
+def send_membership_link(*, user, email):
+    """The confirmation link, sent only where the address's domain belongs to an institution with access."""
+    institution = institution_for_address(email)
+    if institution is None:
+        return
+    link = absolute(reverse("confirm_membership", args=[membership_token(user=user, email=email)]))
+    send_mail(
+        subject=f"Confirm your access through {institution}",
+        message=(
+            f"Follow this link to read with {institution}'s access, as {user.get_username()}:\n"
+            f"{link}\n\nThe link works for three days. If you did not ask for this, ignore this message."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
 
 
 class ConfirmMembershipView(LoginRequiredMixin, View):

@@ -166,7 +166,8 @@ class BundleBuilder:
         return self.add(
             "relationship", key, [role.person, role.organization],
             relationship_type="member-of", source_ref=source, target_ref=target,
-            description=role.title, start_time=start, stop_time=stop if start is None or stop > start else None,
+            description=role.title, start_time=start,
+            stop_time=stop if stop is not None and (start is None or stop > start) else None,
         )
 
     def part_of(self, member, umbrella):

@@ -1,20 +1,9 @@
-"""Usage reports for institutions and subscriber lists for subscription managers, as CSV."""
-import csv
-import io
-
+"""Usage reports for institutions and subscriber lists for subscription managers: the rows of their CSV files."""
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .models import Read, Subscription
-
-
-def csv_text(header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def monthly_usage_rows(institution):
@@ -51,20 +40,14 @@ def month_total(row):
     return [f"{row['month']:%Y-%m}", "", "Total", row["reads"], row["readers"] + row["addresses"]]
 
 
-USAGE_HEADER = ["month", "report", "title", "reads", "unique readers"]
+USAGE_COLUMNS = ["month", "report", "title", "reads", "unique readers"]
+SUBSCRIBER_COLUMNS = ["username", "email", "tier", "starts_on", "ends_on", "grace_days", "active"]
 
 
-def monthly_usage_csv(institution):
-    return csv_text(USAGE_HEADER, monthly_usage_rows(institution))
-
-
-def subscribers_csv(subscriptions=None):
+def subscriber_rows(subscriptions=None):
     subscriptions = (subscriptions if subscriptions is not None else Subscription.objects.all()).select_related("user", "tier")
     today = timezone.localdate()
-    return csv_text(
-        ["username", "email", "tier", "starts_on", "ends_on", "grace_days", "active"],
-        [
-            [s.user.get_username(), s.user.email, s.tier.slug, s.starts_on, s.ends_on, s.grace_days, s.is_active(today)]
-            for s in subscriptions.order_by("user__username", "-ends_on")
-        ],
-    )
+    return [
+        [s.user.get_username(), s.user.email, s.tier.slug, s.starts_on, s.ends_on, s.grace_days, s.is_active(today)]
+        for s in subscriptions.order_by("user__username", "-ends_on")
+    ]

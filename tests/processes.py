@@ -54,10 +54,18 @@ def running(command, port, **popen):
 
 @contextlib.contextmanager
 def redis_server():
-    """A throwaway redis-server on a free port, keeping nothing on disk: .url, and .stop() for an outage."""
+    """
+    A throwaway redis-server on a free port, keeping nothing on disk: .url, .stop() for an outage
+    and .restart() for a server that comes back empty on the same port.
+    """
     port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                    "--dir", folder]
-        with running(command, port, stdout=subprocess.DEVNULL) as process:
-            yield SimpleNamespace(url=f"redis://127.0.0.1:{port}/0", stop=lambda: stop(process))
+        process = stack.enter_context(running(command, port, stdout=subprocess.DEVNULL))
+
+        def restart():
+            stop(process)
+            stack.enter_context(running(command, port, stdout=subprocess.DEVNULL))
+
+        yield SimpleNamespace(url=f"redis://127.0.0.1:{port}/0", stop=lambda: stop(process), restart=restart)

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.account_security import RESETS_PER_ADDRESS, finish_background_mail
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,9 +72,11 @@ def test_a_reader_changes_their_password(client, reader):
     assert reader.check_password("a new long passphrase")
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the mail is looked up and sent by another thread
 def test_a_forgotten_password_is_reset_through_the_link_sent_by_email(client):
     user = UserFactory(email="analyst@agency.example")
     client.post(reverse("password_reset"), {"email": "analyst@agency.example"})
+    finish_background_mail()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["analyst@agency.example"]
     link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
@@ -85,5 +88,37 @@ def test_a_forgotten_password_is_reset_through_the_link_sent_by_email(client):
 
 def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+    finish_background_mail()
     assert "If an account has that address" in response.content.decode()
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("email", ["analyst@agency.example", "nobody@example.org"])
+def test_a_reset_does_the_same_work_on_the_request_path_for_any_address(client, django_assert_num_queries, email):
+    """Who has an account is looked up off the request path: the answer cannot take longer for a known address."""
+    UserFactory(email="analyst@agency.example")
+    with django_assert_num_queries(0):
+        response = client.post(reverse("password_reset"), {"email": email})
+    finish_background_mail()
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_resets_for_one_address_stop_after_a_few_an_hour(client):
+    UserFactory(email="analyst@agency.example")
+    for _ in range(RESETS_PER_ADDRESS + 2):
+        assert client.post(reverse("password_reset"), {"email": "Analyst@Agency.example"}).status_code == 302
+    finish_background_mail()
+    assert len(mail.outbox) == RESETS_PER_ADDRESS
+
+
+def test_wrong_old_passwords_pause_the_password_change(client, reader, settings):
+    client.force_login(reader)
+    wrong = {"old_password": "a guess", "new_password1": "a new long passphrase", "new_password2": "a new long passphrase"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert "Your old password was entered incorrectly" in client.post(reverse("password_change"), wrong).content.decode()
+    right = {**wrong, "old_password": PASSWORD}
+    response = client.post(reverse("password_change"), right)
+    assert response.status_code == 200 and "Too many wrong passwords" in response.content.decode()
+    reader.refresh_from_db()
+    assert reader.check_password(PASSWORD), "even the right password changes nothing while paused"

@@ -102,7 +102,7 @@ def premium_token():
 def test_the_schema_describes_every_endpoint_and_the_bearer_scheme(client):
     schema = json.loads(client.get("/api/v1/schema/?format=json").content)
     assert set(schema["paths"]) == {
-        "/api/v1/reports/", "/api/v1/reports/{slug}/", "/api/v1/organizations/", "/api/v1/organizations/{slug}/",
+        "/api/v1/", "/api/v1/reports/", "/api/v1/reports/{slug}/", "/api/v1/organizations/", "/api/v1/organizations/{slug}/",
         "/api/v1/people/", "/api/v1/people/{slug}/", "/api/v1/outlets/", "/api/v1/outlets/{slug}/",
         "/api/v1/quotes/", "/api/v1/quotes/{id}/",
     }
@@ -168,7 +168,15 @@ def test_pagination_pages_and_caps_the_page_size(api):
     assert (first["count"], len(first["results"]), first["previous"]) == (3, 2, None)
     second = api(first["next"].replace("http://testserver", "")).json()
     assert len(second["results"]) == 1 and second["next"] is None
-    assert len(api("/api/v1/reports/?page_size=1000").json()["results"]) == 3
+    assert len(api("/api/v1/reports/?page_size=100").json()["results"]) == 3
+
+
+@pytest.mark.parametrize("page_size", ["0", "-5", "abc", "null", "", "101", "1000", "2.5"])
+@pytest.mark.parametrize("endpoint", ["reports", "organizations", "quotes"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_to_100_is_a_400(api, desk, endpoint, page_size):
+    response = api(f"/api/v1/{endpoint}/?page_size={page_size}")
+    assert response.status_code == 400
+    assert "page_size" in response.json()["errors"]
 
 
 def test_quotes_are_those_the_caller_may_read(api, desk):
@@ -242,7 +250,7 @@ def test_bad_page_numbers_answer_404(api, desk, endpoint, page):
     assert api(f"/api/v1/{endpoint}/?page={page}").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["page_size=0", "page_size=-5", "page_size=abc", "q=" + "x" * 10000, "q=%22", "q=-", "name=" + "y" * 5000])
+@pytest.mark.parametrize("query", ["q=" + "x" * 10000, "q=%22", "q=-", "name=" + "y" * 5000])
 def test_odd_parameters_are_tolerated(api, desk, query):
     assert api(f"/api/v1/reports/?{query}").status_code == 200
     assert api(f"/api/v1/organizations/?{query}").status_code == 200
@@ -254,6 +262,15 @@ def test_odd_parameters_are_tolerated(api, desk, query):
 ])
 def test_unknown_objects_answer_404(api, desk, path):
     assert api(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/api/", "/api/v1/nothing/", "/api/v1/reports/not a slug/", "/api/v1/quotes/abc/", "/api/v2/reports/",
+])
+def test_addresses_under_the_api_that_nothing_answers_are_json_404s(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
 
 
 def test_unpublished_reports_answer_404_even_for_staff(api, client):
@@ -419,3 +436,10 @@ def test_list_endpoints_keep_a_fixed_query_count(client, endpoint, caller):
     path = f"/api/v1/{endpoint}/?page_size=100"
     client.get(path, **headers)  # warm up: content types, permissions and the like are cached once
     assert queries_for(client, path, SMALL, headers) == queries_for(client, path, LARGE, headers)
+
+
+def test_the_api_index_names_every_endpoint_and_the_schema(api, client):
+    index = api("/api/v1/").json()
+    assert set(index) == {"reports", "organizations", "people", "outlets", "quotes", "schema"}
+    assert index["reports"] == "http://testserver/api/v1/reports/"
+    assert api(index["reports"].replace("http://testserver", "")).status_code == 200

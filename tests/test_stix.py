@@ -211,3 +211,20 @@ def test_the_person_bundle_holds_roles_and_the_quotes_the_visitor_may_read(clien
 def test_unknown_profiles_and_reports_are_404(client):
     for path in ["/reports/nothing/stix.json", "/organizations/nothing/stix.json", "/people/nothing/stix.json"]:
         assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "started_on, ended_on",
+    [(dt.date(2015, 1, 1), None), (None, dt.date(2020, 6, 30)), (None, None), (dt.date(2020, 6, 30), dt.date(2020, 6, 30))],
+    ids=["held-since", "ended", "no-dates", "one-day"],
+)
+def test_every_span_of_a_role_makes_a_valid_bundle(client, started_on, ended_on):
+    """A leader still in office (a start, no end) is the usual case; no span may break a bundle."""
+    militia = OrganizationFactory(name="Kataib Example", slug="kataib-example")
+    leader = PersonFactory(name="Abu Example", slug="abu-example")
+    Role.objects.create(person=leader, organization=militia, title="Leader", started_on=started_on, ended_on=ended_on)
+    report = ReportFactory(slug="leader-speaks")
+    report.people.add(leader)
+    report.organizations.add(militia)
+    for path in ("/organizations/kataib-example/stix.json", "/people/abu-example/stix.json", "/reports/leader-speaks/stix.json"):
+        stix2.parse(bundle_of(client, path), allow_custom=False)

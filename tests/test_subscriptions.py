@@ -10,10 +10,12 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from reports.access import reader_rank
+from reports.account_security import finish_background_mail
 from reports.alerts import send_digests, unsubscribe_token
 from reports.models import (
     AlertState,
@@ -28,6 +30,7 @@ from reports.models import (
 )
 from reports.services import MembershipRefused, confirm_membership, membership_token
 from tests.factories import OrganizationFactory, ReportFactory, SubscriptionFactory, UserFactory, tier
+from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db
 SITE_ZONE = ZoneInfo("America/New_York")
@@ -123,20 +126,29 @@ class TestInstitutions:
         confirm_membership(user=user, token=membership_token(user=user, email="Dana@Agency.example"))
         assert reader_rank(fresh(user)) == tier("premium").rank
 
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the link is sent by another thread
     def test_the_join_flow_sends_a_link_that_confirms_the_address(self, client, agency):
         user = UserFactory()
         client.force_login(user)
         client.post(reverse("join_institution"), {"email": "dana@agency.example"})
+        finish_background_mail()
         assert mail.outbox[0].to == ["dana@agency.example"]
         link = re.search(r"https?://\S+(/account/institution/\S+/)", mail.outbox[0].body).group(1)
         client.post(link)
         assert InstitutionMembership.objects.get(user=user).institution == agency
 
-    def test_an_address_at_another_domain_is_refused(self, client, agency):
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_the_page_does_not_tell_which_domains_belong_to_customers(self, client, agency):
+        """The same answer for a customer's domain and any other: only the customer's address gets a link."""
         client.force_login(UserFactory())
-        response = client.post(reverse("join_institution"), {"email": "dana@elsewhere.example"})
-        assert "No institution with current access uses that e-mail domain." in response.content.decode()
-        assert not mail.outbox
+        answers = []
+        for email in ("dana@agency.example", "dana@elsewhere.example"):
+            response = client.post(reverse("join_institution"), {"email": email}, follow=True)
+            shown = " ".join(str(message) for message in response.context["messages"])
+            answers.append(shown.replace(email.rpartition("@")[2], "DOMAIN"))
+        finish_background_mail()
+        assert answers[0] == answers[1] and "If DOMAIN belongs to an institution with current access" in answers[0]
+        assert [message.to for message in mail.outbox] == [["dana@agency.example"]]
 
     @pytest.mark.parametrize("token", ["forged", "eyJ1c2VyIjoxfQ:1abc:xyz"])
     def test_a_forged_confirmation_is_refused(self, agency, token):
@@ -240,33 +252,38 @@ class TestUsage:
         assert not Read.objects.exists()
 
     def test_the_monthly_csv_sums_reads_and_unique_readers(self, admin_client, agency, premium_report):
-        other = ReportFactory(required_tier=tier("premium"))
+        other = ReportFactory(required_tier=tier("premium"), slug="zz-other", title='=HYPERLINK("https://evil.example","Open")')
         alice, bob = UserFactory(), UserFactory()
         when = dt.datetime(2026, 3, 10, 12, tzinfo=SITE_ZONE)
         for user, report, minutes in [(alice, premium_report, 0), (alice, premium_report, 5), (bob, premium_report, 0), (bob, other, 0)]:
             Read.objects.create(report=report, user=user, institution=agency, read_at=when + dt.timedelta(minutes=minutes))
         Read.objects.create(report=other, institution=agency, ip="198.51.100.7", read_at=when + dt.timedelta(days=30))
         Read.objects.create(report=other, user=alice, institution=None, read_at=when)  # not through the agency
-        response = admin_client.get(reverse("admin:reports_institution_usage", args=[agency.pk]))
-        assert response["Content-Type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        usage_url = reverse("admin:reports_institution_usage", args=[agency.pk])
+        institution_page = admin_client.get(reverse("admin:reports_institution_change", args=[agency.pk]))
+        assert f'href="{usage_url}"' in institution_page.content.decode(), "the institution's page links its usage"
+        response = admin_client.get(usage_url)
+        assert response["Content-Type"].startswith("text/csv") and "private" in response["Cache-Control"]
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        defused = "'" + other.title  # a title that starts like a formula stays text in a spreadsheet
         assert rows == [
             ["month", "report", "title", "reads", "unique readers"],
             ["2026-03", premium_report.slug, premium_report.title, "3", "2"],
-            ["2026-03", other.slug, other.title, "1", "1"],
+            ["2026-03", other.slug, defused, "1", "1"],
             ["2026-03", "", "Total", "4", "2"],
-            ["2026-04", other.slug, other.title, "1", "1"],
+            ["2026-04", other.slug, defused, "1", "1"],
             ["2026-04", "", "Total", "1", "1"],
         ]
 
     def test_subscription_managers_export_subscribers_and_see_seat_usage(self, client, subscription_manager, agency):
         SubscriptionFactory(user=UserFactory(username="zed", email="zed@example.org"), tier=tier("jttm"))
+        SubscriptionFactory(user=UserFactory(username="=cmd|' /C calc'!A0", email="x@example.org"), tier=tier("jttm"))
         client.force_login(subscription_manager)
-        export = client.post(
-            reverse("admin:reports_subscription_changelist"),
-            {"action": "export_csv", "_selected_action": list(Subscription.objects.values_list("pk", flat=True))},
-        )
-        assert "zed,zed@example.org,jttm" in export.content.decode()
+        subscriptions = RenderedForm.of(client, reverse("admin:reports_subscription_changelist"), form_id="changelist-form")
+        subscriptions.fill(action="export_csv", _selected_action=list(Subscription.objects.values_list("pk", flat=True)))
+        export = b"".join(subscriptions.submit(client, "index").streaming_content).decode("utf-8-sig")
+        assert "zed,zed@example.org,jttm" in export
+        assert "\n'=cmd|' /C calc'!A0,x@example.org" in export
         institutions = client.get(reverse("admin:reports_institution_changelist")).content.decode()
         assert "0 / 2" in institutions
 
@@ -373,6 +390,19 @@ class TestFollowsAndAlerts:
         assert AlertState.objects.get(user=follower).enabled is False
         self.file_report(militia)
         assert send_digests() == 0
+
+    def test_a_mail_client_unsubscribes_in_one_click(self, follower, militia):
+        """RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the header's address, with no page and no CSRF token."""
+        self.follow(follower, militia)
+        self.file_report(militia)
+        send_digests()
+        (digest,) = mail.outbox
+        address = digest.extra_headers["List-Unsubscribe"].strip("<>")
+        assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        mail_client = Client(enforce_csrf_checks=True)
+        response = mail_client.post(address, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        assert AlertState.objects.get(user=follower).enabled is False
 
     @pytest.mark.parametrize("token", ["1", "forged-token", "MQ:1tTzAa:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"])
     def test_the_unsubscribe_link_cannot_be_forged(self, client, follower, token):

@@ -6,6 +6,7 @@ from . import views
 app_name = "api"
 
 urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),

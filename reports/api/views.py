@@ -10,6 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from reports.forms import ReportFilterForm, SlugChoiceField
 from reports.models import Organization, Outlet, Person, Quote, Report
@@ -31,6 +33,20 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        """The page size asked for: a whole number from 1 to 100; anything else is a 400, not the default."""
+        asked = request.query_params.getlist(self.page_size_query_param)
+        if not asked:
+            return self.page_size
+        if len(asked) > 1 or not asked[0].isdecimal() or not 1 <= int(asked[0]) <= self.max_page_size:
+            raise BadParameters({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
+        return int(asked[0])
+
+    def get_page_number(self, request, paginator):
+        """The page asked for; an empty one is an unknown page (404), as "abc" and 0 are, not the first."""
+        asked = request.query_params.getlist(self.page_query_param)
+        return asked[-1] if asked else 1
 
     def get_paginated_response_schema(self, schema):
         # DRF describes the links as OpenAPI 3.0 "nullable"; the description is OpenAPI 3.1.
@@ -58,9 +74,10 @@ class BadParameters(exceptions.APIException):
 
 
 def valid(form):
-    """The form's cleaned data, or a 400 naming the parameters that could not be used."""
-    if not form.is_valid():
-        raise BadParameters(form.errors)
+    """The form's cleaned data, or a 400 naming the parameters that could not be used (an empty one included)."""
+    empty = {name: ["Give a value, or leave the parameter out."] for name in form.fields if form.data.get(name, None) == ""}
+    if empty or not form.is_valid():
+        raise BadParameters({**form.errors, **empty})
     return form.cleaned_data
 
 
@@ -104,6 +121,25 @@ class ReadOnlyAPIView(generics.GenericAPIView):
         patch_cache_control(response, private=True)
         patch_vary_headers(response, ["Authorization", "Cookie"])
         return response
+
+
+@extend_schema_view(get=extend_schema(
+    summary="The API's endpoints",
+    description="The address of each list and of this description of the API.",
+    responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}},
+))
+class IndexView(ReadOnlyAPIView):
+    ENDPOINTS = {
+        "reports": "api:report-list",
+        "organizations": "api:organization-list",
+        "people": "api:person-list",
+        "outlets": "api:outlet-list",
+        "quotes": "api:quote-list",
+        "schema": "api:schema",
+    }
+
+    def get(self, request):
+        return Response({name: reverse(url_name, request=request) for name, url_name in self.ENDPOINTS.items()})
 
 
 # -- reports --
