@@ -1,4 +1,6 @@
 """The public pages of the demo site open, and the report page follows the access policy."""
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -22,6 +24,23 @@ def test_every_public_page_of_the_demo_opens(client, demo):
         urls += [obj.get_absolute_url() for obj in model.objects.all()]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_no_public_page_skips_a_heading_level(client, demo, reader):
+    """Headings go down one level at a time (h1, then h2, then h3): screen readers navigate by them."""
+    urls = [reverse("home"), reverse("report_list"), f"{reverse('search')}?q=militia", reverse("subscribe")]
+    urls += [Report.objects.published().first().get_absolute_url()]
+    for model in (Series, Organization, Person, Outlet):
+        urls.append(model.objects.first().get_absolute_url())
+    for url in urls:
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", client.get(url).content.decode())]
+        skips = [(before, after) for before, after in zip(levels, levels[1:]) if after > before + 1]
+        assert levels[:1] == [1] and not skips, f"{url}: headings {levels}"
+
+
+def test_link_previews_name_the_site_as_open_graph_has_it(client, demo):
+    page = client.get(Report.objects.published().first().get_absolute_url()).content.decode()
+    assert '<meta property="og:site_name" content="' in page and "og:site_title" not in page
 
 
 def test_a_draft_answers_404_to_the_public_and_opens_for_the_desk_with_a_banner(client, demo, analyst):
