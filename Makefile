@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # LOCAL_HTTP=1: plain http on this machine (no https redirect, HSTS or secure-only cookies).
-RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key LOCAL_HTTP=1
+RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key LOCAL_HTTP=1 SITE_URL=http://$(HOST):$(PORT)
 
 .PHONY: run dev test install install-test clean
 

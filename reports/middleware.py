@@ -7,6 +7,29 @@ from django_otp.middleware import OTPMiddleware
 from .access import ACCESS_CACHE_ATTRIBUTE
 
 
+class HeadWithoutBodyMiddleware:
+    """
+    A HEAD request gets the headers a GET would, Content-Length included, and no body: HTTP says
+    so (RFC 9110), gunicorn drops a body sent anyway with a warning per request, and Django strips
+    it only under its development server. First in MIDDLEWARE, so that every layer below, the page
+    cache included, answers HEAD as it answers GET.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                length = response.get("Content-Length", str(len(response.content)))
+                response.content = b""
+                response["Content-Length"] = length
+        return response
+
+
 class DeskOTPMiddleware(OTPMiddleware):
     """
     django-otp's middleware, for the desk (the admin site) only: it is the one part of the site

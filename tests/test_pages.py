@@ -3,6 +3,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory
 from django.urls import reverse
 
 from reports.models import Organization, Outlet, Person, Report, Series
@@ -79,3 +81,16 @@ def test_an_unknown_report_answers_a_friendly_404(client):
     response = client.get("/reports/no-such-report/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/reports/", "/feeds/rss/", "/no-such-page/"])
+def test_a_head_request_gets_the_headers_of_a_get_and_no_body(client, demo, path):
+    """What the WSGI server is handed (gunicorn warns of, and drops, a body sent for HEAD)."""
+    application = get_wsgi_application()
+    answers = {}
+    for method in ("GET", "HEAD"):
+        started = {}
+        environ = RequestFactory().generic(method, path).environ
+        body = b"".join(application(environ, lambda status, headers, *exc: started.update(status=status, headers=dict(headers))))
+        answers[method] = (started["status"], started["headers"].get("Content-Length"), body)
+    assert answers["HEAD"][:2] == answers["GET"][:2] and answers["HEAD"][2] == b"" and answers["GET"][2]
