@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from taggit.models import Tag
 
 from .models import Country, Organization, Outlet, Person, Series
+from .models.reports import tags_in_use
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -23,7 +24,7 @@ class ReportFilterForm(forms.Form):
     ACCESS_CHOICES = [("", "Any access"), ("free", "Free to read"), ("subscribers", "For subscribers")]
 
     series = SlugChoiceField(Series.objects.all(), empty_label="Any series")
-    tag = SlugChoiceField(Tag.objects.all(), empty_label="Any tag")
+    tag = SlugChoiceField(Tag.objects.none(), empty_label="Any tag")  # tags in use, as of each request
     organization = SlugChoiceField(Organization.objects.all(), empty_label="Any organization")
     person = SlugChoiceField(Person.objects.all(), empty_label="Any person")
     outlet = SlugChoiceField(Outlet.objects.all(), empty_label="Any outlet")
@@ -40,6 +41,10 @@ class ReportFilterForm(forms.Form):
         "outlet": "outlets",
         "country": "countries",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = tags_in_use().order_by("name")
 
     def filter(self, reports):
         self.is_valid()

@@ -15,6 +15,7 @@ from .account_security import in_background
 from .alerts import absolute, user_for_unsubscribe_token
 from .forms import InstitutionEmailForm
 from .models import AlertState, Follow, Organization, Person, Series
+from .models.reports import tags_in_use
 from .services import MembershipRefused, confirm_membership, institution_for_address, membership_token
 
 FOLLOWABLE_MODELS = {"tag": Tag, "series": Series, "organization": Organization, "person": Person}
@@ -26,7 +27,8 @@ class FollowView(LoginRequiredMixin, View):
     def post(self, request, kind, slug):
         if kind not in FOLLOWABLE_MODELS:
             raise Http404
-        followed = get_object_or_404(FOLLOWABLE_MODELS[kind], slug=slug)
+        followable = tags_in_use() if kind == "tag" else FOLLOWABLE_MODELS[kind].objects.all()
+        followed = get_object_or_404(followable, slug=slug)
         if request.POST.get("action") == "unfollow":
             Follow.objects.filter(user=request.user, **{kind: followed}).delete()
             messages.success(request, f"You no longer follow {followed}.")

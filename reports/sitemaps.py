@@ -1,9 +1,9 @@
 """sitemap.xml: published reports (what the public may see) and the pages about what they cover."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from taggit.models import Tag
 
 from .models import Organization, Outlet, Person, Report, Series
+from .models.reports import tags_in_use
 
 
 class ReportSitemap(Sitemap):
@@ -34,7 +34,7 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return Tag.objects.filter(report__in=Report.objects.published()).distinct().order_by("pk")
+        return tags_in_use().order_by("pk")
 
     def location(self, tag):
         return reverse("tag_detail", args=[tag.slug])

@@ -21,6 +21,7 @@ from .caching import expect, remembered
 from .content_cache import SharedContentMixin
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
+from .models.reports import tags_in_use
 from .models.usage import double_click_key
 from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
 from .signed_in import claimed_user_pk
@@ -269,6 +270,9 @@ class TagDetailView(ProfileView):
     template_name = "reports/tag_detail.html"
     reports_relation = "tags"
     filter_name = follow_kind = "tag"
+
+    def get_queryset(self):
+        return tags_in_use()
 
 
 class OrganizationDetailView(ProfileView):

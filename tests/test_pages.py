@@ -94,3 +94,16 @@ def test_a_head_request_gets_the_headers_of_a_get_and_no_body(client, demo, path
         body = b"".join(application(environ, lambda status, headers, *exc: started.update(status=status, headers=dict(headers))))
         answers[method] = (started["status"], started["headers"].get("Content-Length"), body)
     assert answers["HEAD"][:2] == answers["GET"][:2] and answers["HEAD"][2] == b"" and answers["GET"][2]
+
+
+def test_a_tag_only_a_draft_carries_is_nowhere_public(client, demo, reader):
+    """The demo draft's tag is not offered in the list's filter, has no page, is in no sitemap and cannot be followed."""
+    draft = Report.objects.get(status=Report.Status.DRAFT)
+    draft.tags.add("Upcoming desk topic")
+    assert "Upcoming desk topic" not in client.get(reverse("report_list")).content.decode()
+    assert client.get("/tags/upcoming-desk-topic/").status_code == 404
+    assert "upcoming-desk-topic" not in client.get(reverse("sitemap")).content.decode()
+    client.force_login(reader)
+    assert client.post("/follow/tag/upcoming-desk-topic/").status_code == 404
+    published_tag = Report.objects.published().first().tags.first()
+    assert published_tag.name in client.get(reverse("report_list")).content.decode()

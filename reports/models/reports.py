@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from reports.access import is_desk_staff, reader_rank
 from reports.rendering import render_markdown
@@ -90,6 +91,11 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related("series", "required_tier").defer(
             "search_public", "search_full", "search_vector_public", "search_vector_full"
         )
+
+
+def tags_in_use():
+    """Tags of published reports: the others (a draft's, a withdrawn report's) are the desk's only."""
+    return Tag.objects.filter(report__in=Report.objects.published()).distinct()
 
 
 class Report(Timestamped):
