@@ -13,7 +13,7 @@ from tests.settings_env import manage, production_env, settings_under
 
 SECURITY_SETTINGS = (
     "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS",
-    "SESSION_COOKIE_HTTPONLY", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY", "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_HTTPONLY", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY", "SECURE_PROXY_SSL_HEADER",
 )
 
 
@@ -39,6 +39,7 @@ class TestProductionSettings:
             "CSRF_COOKIE_SECURE": True,
             "SECURE_HSTS_SECONDS": 31536000,
             "SESSION_COOKIE_HTTPONLY": True,
+            "CSRF_COOKIE_HTTPONLY": True,
             "X_FRAME_OPTIONS": "DENY",
             "SECURE_REFERRER_POLICY": "same-origin",
             "SECURE_PROXY_SSL_HEADER": None,

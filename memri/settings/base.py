@@ -245,6 +245,8 @@ LOGGING = {
 # serves plain http on one's own machine: no redirect to https, no HSTS, cookies sent over http.
 SECURE_SITE = not DEBUG and not env_bool("LOCAL_HTTP")
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SITE
+# No script of ours reads the CSRF cookie (the token is in each form), so no script may.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if SECURE_SITE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

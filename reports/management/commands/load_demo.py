@@ -22,4 +22,9 @@ class Command(BaseCommand):
         if verbosity:
             for username, user_password in passwords.items():
                 self.stdout.write(f"  {username}: {user_password}")
+            if not passwords:
+                self.stdout.write(
+                    "The demo users' passwords were printed when they were made. "
+                    "To set them again: make run DEMO_PASSWORD=something-long"
+                )
             self.stdout.write(self.style.SUCCESS("Demo content is in place."))
