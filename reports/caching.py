@@ -163,18 +163,33 @@ def invalidate(key=GENERATION_KEY):
     """
     Forget every cached page (or what else is kept as of the generation `key`): at once, and again
     when the current transaction commits, since a request in between may have cached something
-    made from the data as it was before the commit.
+    made from the data as it was before the commit. A replacement the cache refuses after the
+    commit (it was out of reach) never turns the committed save into an error: it is logged and
+    tried again before this process serves its next page from the cache.
     """
     new_generation(key)
     if connection.in_atomic_block:
         _pending.keys = getattr(_pending, "keys", set()) | {key}
-        transaction.on_commit(_bump_pending)
+        transaction.on_commit(_bump_pending, robust=True)
+
+
+_unbumped = set()  # generations a commit could not replace: tried again by `bump_left_over`
 
 
 def _bump_pending():
     keys, _pending.keys = getattr(_pending, "keys", set()), set()
-    for key in keys:
-        new_generation(key)
+    _unbumped.update(keys)
+    bump_left_over()
+
+
+def bump_left_over():
+    for key in list(_unbumped):
+        try:
+            new_generation(key)
+        except Exception:
+            logger.warning("Cache generation %s not replaced after a commit: tried again later", key, exc_info=True)
+        else:
+            _unbumped.discard(key)
 
 
 def remembered(key, make, timeout, generations=(GENERATION_KEY,)):
@@ -335,6 +350,10 @@ class PageCacheMiddleware:
         if not wants_public_page(request):
             return self.get_response(request)
         key = page_key(request)  # out of the try below: an unknown Host raises DisallowedHost, a 400
+        if _unbumped:  # a commit could not replace a generation: no page kept from before it is served
+            bump_left_over()
+            if _unbumped:
+                return self.get_response(request)
         try:
             found = read_many([GENERATION_KEY, NETWORKS_KEY, key])
             token = found.get(GENERATION_KEY) or generation()

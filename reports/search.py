@@ -117,25 +117,45 @@ def index_reports(reports):
 
 
 _pending = threading.local()
+PENDING_PER_SEARCH = 200  # left over from failed indexings, done before a search (the rest by the next)
 
 
 def schedule_indexing(report_ids):
     """
     Mark reports for re-indexing when the current transaction commits (at once outside one), so
-    that a save touching many parts of a report indexes it once. A search in this thread first
+    that a save touching many parts of a report indexes it once. The mark is also written to the
+    reports in the same transaction (`search_pending`): if indexing fails after the commit (the
+    database lost in between), the save stands and the indexing is done later, by the next search
+    (`index_left_over`) or `manage.py rebuild_search_index --pending`. A search in this thread first
     indexes what is still pending, so it always sees this thread's own writes.
     """
     pending = getattr(_pending, "ids", None)
     if pending is None:
         pending = _pending.ids = set()
-    pending.update(report_ids)
-    transaction.on_commit(index_pending)
+    new = set(report_ids) - pending
+    if new:
+        Report.objects.filter(pk__in=new).update(search_pending=True)
+    pending.update(new)
+    transaction.on_commit(index_pending, robust=True)  # a failure is logged, never the save's answer
 
 
 def index_pending():
     ids, _pending.ids = getattr(_pending, "ids", None), None
     if ids:
-        index_reports(Report.objects.filter(pk__in=ids))
+        index_and_clear(ids)
+
+
+def index_left_over(limit=None):
+    """Index the reports whose indexing failed after their save (at most `limit` of them); return how many."""
+    ids = list(Report.objects.filter(search_pending=True).order_by("pk").values_list("pk", flat=True)[:limit])
+    if ids:
+        index_and_clear(ids)
+    return len(ids)
+
+
+def index_and_clear(ids):
+    index_reports(Report.objects.filter(pk__in=ids))
+    Report.objects.filter(pk__in=ids).update(search_pending=False)
 
 
 # -- Queries -----------------------------------------------------------------------------------
@@ -224,6 +244,7 @@ def search_reports(text, user, *, sort="relevance", reports=None):
     document only, so gated text changes neither which reports are in the pool nor their ranks.
     """
     index_pending()
+    index_left_over(PENDING_PER_SEARCH)
     parsed = text if isinstance(text, ParsedQuery) else parse_query(text)
     reports = (Report.objects.all() if reports is None else reports).published()
     if not parsed:

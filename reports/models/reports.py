@@ -89,7 +89,7 @@ class ReportQuerySet(models.QuerySet):
     def for_page(self):
         """With the series and the access tier, without the search documents (reports.search), which pages never show."""
         return self.select_related("series", "required_tier").defer(
-            "search_public", "search_full", "search_vector_public", "search_vector_full"
+            "search_public", "search_full", "search_vector_public", "search_vector_full", "search_pending"
         )
 
 
@@ -168,6 +168,9 @@ class Report(Timestamped):
     search_full = models.TextField(editable=False, default="")
     search_vector_public = SearchVectorField(null=True, editable=False)
     search_vector_full = SearchVectorField(null=True, editable=False)
+    # Set with the save that changes what the documents hold, cleared once they are recomputed:
+    # indexing runs after the commit, and what it could not do then is done later, not lost.
+    search_pending = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -204,6 +207,8 @@ class Report(Timestamped):
             models.Index(fields=["status", "-published_at", "-id"], name="report_published_order"),
             # The same within one series: series pages, feeds and the list filtered by series.
             models.Index(fields=["series", "status", "-published_at", "-id"], name="report_series_published_order"),
+            # The few reports whose search documents are still to be recomputed.
+            models.Index(fields=["id"], condition=Q(search_pending=True), name="report_search_pending"),
         ]
 
     def __str__(self):

@@ -1,20 +1,29 @@
 """
-Recompute the search documents of every report.
+Recompute the search documents of every report, or (--pending) of those whose indexing after a
+save failed (the database lost right after the commit, say).
 
-Saves keep them current; run this after loading data with bulk tools or raw SQL, or after a
-change to how documents are built (reports/search.py).
+Saves keep the documents current; run it in full after loading data with bulk tools or raw SQL, or
+after a change to how documents are built (reports/search.py). The next search also does what is
+pending; `--pending` from cron every few minutes makes sure of it.
 """
 from django.core.management.base import BaseCommand
 
 from reports.models import Report
-from reports.search import index_reports
+from reports.search import index_left_over, index_reports
 
 
 class Command(BaseCommand):
-    help = "Recompute the search documents (and PostgreSQL vectors) of all reports."
+    help = "Recompute the search documents (and PostgreSQL vectors) of all reports, or of those still pending."
 
-    def handle(self, *args, verbosity=1, **options):
-        reports = Report.objects.all()
-        index_reports(reports)
+    def add_arguments(self, parser):
+        parser.add_argument("--pending", action="store_true", help="Only the reports whose indexing after a save failed.")
+
+    def handle(self, *args, pending=False, verbosity=1, **options):
+        if pending:
+            count = index_left_over()
+        else:
+            reports = Report.objects.all()
+            index_reports(reports)
+            count = reports.count()
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Indexed {reports.count()} report(s)."))
+            self.stdout.write(self.style.SUCCESS(f"Indexed {count} report(s)."))
