@@ -7,19 +7,27 @@ PORT ?= 8000
 # LOCAL_HTTP=1: plain http on this machine (no https redirect, HSTS or secure-only cookies).
 RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key LOCAL_HTTP=1 SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: run dev test install install-test clean
+.PHONY: run dev test install install-test constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# Every package, indirect ones included, at the version constraints.txt pins.
+$(VENV)/.installed: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-test.txt
+$(VENV)/.installed-test: requirements.txt requirements-test.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-test.txt -c constraints.txt
 	touch $@ $(VENV)/.installed
+
+## Write constraints.txt anew: what requirements*.txt resolve to today, in a throwaway venv.
+constraints:
+	rm -rf /tmp/memri-constraints && $(PYTHON) -m venv /tmp/memri-constraints
+	/tmp/memri-constraints/bin/pip install -q -r requirements-test.txt
+	{ sed -n '1,2p' constraints.txt; /tmp/memri-constraints/bin/pip freeze --all | grep -viE '^(pip|setuptools|wheel)=='; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf /tmp/memri-constraints
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
