@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from reports.models import (
     Footnote,
+    Institution,
+    InstitutionMembership,
     Organization,
     OrganizationAlias,
     Outlet,
@@ -146,3 +148,30 @@ class ReportQuoteFactory(factory.django.DjangoModelFactory):
 
     report = factory.SubFactory(ReportFactory)
     quote = factory.SubFactory(QuoteFactory)
+
+
+def make_visitor(kind):
+    """A user of the given kind (None for an anonymous visitor), for a report gated at premium."""
+    today = timezone.localdate()
+    if kind == "anonymous":
+        return None
+    if kind == "registered":
+        return UserFactory()
+    if kind == "expired":
+        return SubscriptionFactory(
+            tier=tier("premium"), starts_on=today - dt.timedelta(days=365), ends_on=today - dt.timedelta(days=1)
+        ).user
+    if kind == "lower_tier":
+        return SubscriptionFactory(tier=tier("jttm")).user
+    if kind == "active":
+        return SubscriptionFactory(tier=tier("premium"), ends_on=today).user
+    if kind == "institutional":
+        institution = Institution.objects.create(
+            name="Agency", slug="agency", tier=tier("premium"), starts_on=today, ends_on=today + dt.timedelta(days=30)
+        )
+        user = UserFactory(email="reader@agency.example")
+        InstitutionMembership.objects.create(institution=institution, user=user, email=user.email)
+        return user
+    if kind == "staff":
+        return StaffFactory(group="Analysts")
+    raise ValueError(kind)

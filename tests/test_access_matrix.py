@@ -15,7 +15,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from reports.models import Institution, InstitutionMembership, Report
+from reports.models import Report
 from tests.factories import (
     FootnoteFactory,
     OrganizationFactory,
@@ -25,9 +25,7 @@ from tests.factories import (
     ReportFactory,
     ReportQuoteFactory,
     SeriesFactory,
-    StaffFactory,
-    SubscriptionFactory,
-    UserFactory,
+    make_visitor,
     tier,
 )
 
@@ -51,33 +49,6 @@ SHOWN_TO_READERS = {
     "person": {QUOTE, ORIGINAL},
     "outlet": {QUOTE, ORIGINAL},
 }
-
-
-def make_visitor(kind):
-    """A user of the given kind (None for an anonymous visitor), for a report gated at premium."""
-    today = timezone.localdate()
-    if kind == "anonymous":
-        return None
-    if kind == "registered":
-        return UserFactory()
-    if kind == "expired":
-        return SubscriptionFactory(
-            tier=tier("premium"), starts_on=today - dt.timedelta(days=365), ends_on=today - dt.timedelta(days=1)
-        ).user
-    if kind == "lower_tier":
-        return SubscriptionFactory(tier=tier("jttm")).user
-    if kind == "active":
-        return SubscriptionFactory(tier=tier("premium"), ends_on=today).user
-    if kind == "institutional":
-        institution = Institution.objects.create(
-            name="Agency", slug="agency", tier=tier("premium"), starts_on=today, ends_on=today + dt.timedelta(days=30)
-        )
-        user = UserFactory(email="reader@agency.example")
-        InstitutionMembership.objects.create(institution=institution, user=user, email=user.email)
-        return user
-    if kind == "staff":
-        return StaffFactory(group="Analysts")
-    raise ValueError(kind)
 
 
 class Desk:
