@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from reports.account_security import finish_background_mail
 from tests.factories import StaffFactory, SubscriptionFactory, UserFactory, tier
 
 
@@ -8,6 +9,13 @@ from tests.factories import StaffFactory, SubscriptionFactory, UserFactory, tier
 def fresh_cache():
     """No test sees what another kept in the cache (pages, users): their rows have been rolled back since."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def mail_sent_before_the_next_test():
+    """Mail handed to a thread of its own (reports.account_security) is sent before the test's database goes."""
+    yield
+    finish_background_mail()
 
 
 @pytest.fixture
