@@ -22,12 +22,10 @@ PASSWORD = "correct horse battery staple"
 ATTACKER, VICTIM, PROXY = "203.0.113.66", "198.51.100.7", "10.0.0.2"
 
 
-def log_in(client, username, password, address, forwarded=None, url=None):
+def log_in(client, username, password, address, forwarded=None):
     """POST the login form from `address` (REMOTE_ADDR), with an X-Forwarded-For header if given."""
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
-    return client.post(
-        url or reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, headers=headers
-    )
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, headers=headers)
 
 
 def fail_until_locked(client, username, address, forwarded=None):
@@ -85,10 +83,10 @@ class TestLockout:
 
     def test_the_admin_login_is_protected_too(self, client, editor):
         """Failures on the admin's login form count and lock out like those on the site's."""
-        url = reverse("admin:login")
+        form = RenderedForm.of(client, reverse("admin:login"), form_id="login-form")
         for _ in range(settings.AXES_FAILURE_LIMIT):
-            log_in(client, editor.username, "wrong guess", ATTACKER, url=url)
-        assert log_in(client, editor.username, PASSWORD, ATTACKER, url=url).status_code == 429
+            form.fill(username=editor.username, password="wrong guess").submit(client, REMOTE_ADDR=ATTACKER)
+        assert form.fill(password=PASSWORD).submit(client, REMOTE_ADDR=ATTACKER).status_code == 429
 
 
 class TestForgedForwardedFor:
