@@ -170,7 +170,7 @@ class Report(Timestamped):
     search_vector_full = SearchVectorField(null=True, editable=False)
     # Set with the save that changes what the documents hold, cleared once they are recomputed:
     # indexing runs after the commit, and what it could not do then is done later, not lost.
-    search_pending = models.BooleanField(default=False, editable=False)
+    search_pending = models.BooleanField(default=False, db_default=False, editable=False)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
