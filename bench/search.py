@@ -221,7 +221,7 @@ def premium_subscriber():
 
 
 def ensure_corpus(count, seed, batch, workers):
-    from reports.corpus import generate_corpus
+    from bench.corpus import generate_corpus
     from reports.models import Report
 
     missing = count - Report.objects.count()

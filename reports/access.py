@@ -149,12 +149,6 @@ def reader_rank(user):
     return reader_access(user)[0]
 
 
-def forget_reader_access(user):
-    """Drop what was worked out for this user object, after their subscriptions change."""
-    if user is not None and hasattr(user, ACCESS_CACHE_ATTRIBUTE):
-        delattr(user, ACCESS_CACHE_ATTRIBUTE)
-
-
 class Audience:
     """
     A stand-in reader for the desk's previews: asked by the same policy as a real user, it has no

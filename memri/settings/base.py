@@ -65,13 +65,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "reports.middleware.HeadWithoutBodyMiddleware",
-    "reports.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, as WhiteNoise's documentation places it: after the https
+    # redirect and security headers, before anything of ours (they hold nothing to log or guard).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reports.request_log.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     # Serves cached public pages before the middleware below run; the https redirect and the
     # security headers above apply to them too (see the module).
     "reports.caching.PageCacheMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -144,10 +144,6 @@ class Institution(Term):
     def has_free_seat(self):
         return self.seat_limit is None or self.seats_used() < self.seat_limit
 
-    def takes_domain_of(self, email):
-        domain = email.rpartition("@")[2].lower()
-        return self.domains.filter(domain=domain).exists()
-
 
 class InstitutionDomain(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="domains")

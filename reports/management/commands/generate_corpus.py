@@ -6,13 +6,16 @@ The pool of entities and tags is created the first time and shared afterwards; e
 batches of `--batch`, each batch in one transaction; `--workers 2` renders, writes and indexes
 two batches at a time (PostgreSQL only). The same seed gives the same reports.
 `--dry-run` prints the first titles the seed gives and writes nothing.
+
+The generator itself is in bench/corpus.py, off the path of the running site: only this command,
+run by hand or by the benchmarks and tests, reads it.
 """
 import random
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports.corpus import ReportMaker, generate_corpus
+from bench.corpus import ReportMaker, generate_corpus
 
 
 def positive(value):
