@@ -42,10 +42,12 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from .access import reader_rank
 from .client import client_ip
+from .models import InstitutionNetwork
+from .models.readers import best_of, held_rank, network_institution, reader_rank
 
 logger = logging.getLogger(__name__)
 
@@ -253,8 +255,6 @@ def institution_networks(token, known):
     Every institution's networks, active or not: their readers are never served a cached page.
     `known` is what the cache held, (generation, networks), read again when of another generation.
     """
-    from .models import InstitutionNetwork
-
     if known is not None and known[0] == token:
         return known[1]
     networks = list(InstitutionNetwork.objects.values_list("cidr", flat=True))
@@ -276,7 +276,75 @@ def on_institution_network(request, networks):
 @functools.lru_cache(maxsize=1)
 def parsed_networks(cidrs):
     """The networks as ipaddress objects, parsed once for as long as they stay the same."""
-    return [ipaddress.ip_network(cidr) for cidr in cidrs]
+    return [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
+
+
+# -- What a signed-in reader holds, and the networks readers read from ---------------------------
+
+HOLDINGS_SECONDS = 24 * 60 * 60
+
+
+def cached_reader_access(user):
+    """
+    What the user holds, as reports.models.readers.holdings_in_database tells, through the cache:
+    a signed-in reader's own holdings are kept for the day, until a subscription or membership (the
+    access generation) or anything pages show (the page generation) changes; and most visitors,
+    on no institution's network, are told so by the networks the cache knows, without a query.
+    Kept only when every process shares the cache (SHARED_CACHE): a change seen by one must hold
+    in all. Set on each user the site looks up (reports.signed_in).
+    """
+    held = None
+    key = holdings_key(user)
+    if key is not None:
+        held = remembered(
+            key, lambda: held_rank(user), timeout=HOLDINGS_SECONDS, generations=(GENERATION_KEY, ACCESS_GENERATION_KEY)
+        )
+    return best_of(held, cached_network_institution(getattr(user, "client_ip", None)))
+
+
+def cached_network_institution(ip):
+    """The institution whose network holds the address; only an address inside a known network costs a query."""
+    if not ip:
+        return None
+    known = known_networks() if settings.SHARED_CACHE else None
+    if known is None:
+        return network_institution(ip)
+    address = ipaddress.ip_address(ip)
+    holding = [cidr for cidr, network in known if address in network]
+    return network_institution(ip, among=holding) if holding else None
+
+
+_known_networks = (None, ())  # (generation, ((cidr, network), ...)): read once per generation
+
+
+def known_networks():
+    """Every institution's networks, active or not, as (cidr, parsed network); None when the cache cannot be asked."""
+    global _known_networks
+    try:
+        token = generation()
+        if _known_networks[0] != token:
+            cidrs = tuple(institution_networks(token, read_many([NETWORKS_KEY]).get(NETWORKS_KEY)))
+            _known_networks = (token, tuple(zip(cidrs, parsed_networks(cidrs))))
+    except Exception:  # a cache server that is down costs a query, never an answer
+        logger.warning("Institution networks not read through the cache: asking the database", exc_info=True)
+        return None
+    return _known_networks[1]
+
+
+def holdings_key(user):
+    """The cache key of what a signed-in reader holds today; None for anyone else."""
+    if user.is_authenticated and user.is_active:
+        return user_holdings_key(user.pk)
+    return None
+
+
+def user_holdings_key(user_pk):
+    return f"reader-access:{user_pk}:{timezone.localdate()}"
+
+
+def expect_reader_access(user_pk):
+    """Tell the request's next read from the cache to bring what it keeps of this signed-in user's access."""
+    expect(GENERATION_KEY, ACCESS_GENERATION_KEY, user_holdings_key(user_pk))
 
 
 def wants_public_page(request):

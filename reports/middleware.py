@@ -4,7 +4,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_otp.middleware import OTPMiddleware
 
-from .access import ACCESS_CACHE_ATTRIBUTE
+from .models.readers import ACCESS_ATTRIBUTE
 
 
 class HeadWithoutBodyMiddleware:
@@ -69,5 +69,5 @@ class PrivateForReadersMiddleware:
 
 def holds_a_tier(user):
     """Whether the access policy, if this request asked it, found the visitor holding a tier."""
-    rank, _institution = getattr(user, ACCESS_CACHE_ATTRIBUTE, (None, None))
+    rank, _institution = getattr(user, ACCESS_ATTRIBUTE, (None, None))
     return rank is not None

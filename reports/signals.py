@@ -5,7 +5,7 @@ report for re-indexing, done once per report when the transaction commits (see r
 Keep the page cache current: any save, deletion or link change of what public pages show (every
 model of this app and of taggit, but for records of readers and their activity) starts a new page
 cache generation (see reports.caching); a change of a subscription or a membership starts a new
-access generation (see reports.access). A save or deletion of a user drops what the cache keeps of
+access generation (see reports.caching.cached_reader_access). A save or deletion of a user drops what the cache keeps of
 them (see reports.signed_in).
 
 Keep the desk's history whole: each revision that holds a report gets a snapshot of the report's

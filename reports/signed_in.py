@@ -33,8 +33,7 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import SimpleLazyObject
 
-from .access import expect_reader_access
-from .caching import expect, invalidate, remembered
+from .caching import cached_reader_access, expect, expect_reader_access, invalidate, remembered
 from .client import client_ip
 
 SIGNED_IN_USER_SECONDS = 10 * 60
@@ -121,8 +120,10 @@ def kept_user(request):
 def get_user(request):
     if not hasattr(request, "_cached_user"):
         user = (settings.SHARED_CACHE and kept_user(request)) or auth.get_user(request)
-        # So that the access policy can give readers on an institution's network its access.
+        # So that the access policy can give readers on an institution's network its access, and
+        # learn what the user holds through the cache (reports.models.readers).
         user.client_ip = client_ip(request)
+        user.find_reader_access = cached_reader_access
         request._cached_user = user
     return request._cached_user
 

@@ -15,14 +15,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from taggit.models import Tag
 
-from .access import is_desk_staff, preview_audiences, reader_access
 from .api.forms import APITokenForm
-from .caching import expect, remembered
+from .caching import claim, expect, remembered
 from .content_cache import SharedContentMixin
 from .forms import AccessRequestForm, ReportFilterForm
 from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
+from .models.readers import is_desk_staff, preview_audiences, reader_access
 from .models.reports import tags_in_use
-from .models.usage import double_click_key
+from .models.usage import DOUBLE_CLICK, double_click_key
 from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
 from .signed_in import claimed_user_pk
 from .structured_data import news_article
@@ -210,12 +210,9 @@ class ReportDetailView(SharedContentMixin, DetailView):
         if self.audiences or not report.is_published() or self.request.method != "GET":
             return
         institution = reader_access(user)[1]
-        Read.objects.record(
-            report=report,
-            user=user if user.is_authenticated else None,
-            institution=institution,
-            ip=None if user.is_authenticated else getattr(user, "client_ip", None),
-        )
+        reader, ip = (user, None) if user.is_authenticated else (None, getattr(user, "client_ip", None))
+        first = claim(double_click_key(report.slug, reader and reader.pk, ip), DOUBLE_CLICK.seconds)
+        Read.objects.record(report=report, user=reader, institution=institution, ip=ip, first=first)
 
 
 class ReportPrintView(ReportDetailView):

@@ -1,5 +1,5 @@
 """
-What the access policy asks the database about a reader (reports/access.py), and where its rules end.
+What the access policy asks the database about a reader (reports/models/readers.py, through reports.caching), and where its rules end.
 
 A signed-in reader's own subscriptions and memberships cost one query. An address on no
 institution's network costs none: the networks the page cache keeps for its generation tell so.
@@ -15,9 +15,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
-from reports.access import reader_access
-from reports.caching import new_generation
-from reports.models import Institution, InstitutionDomain, InstitutionMembership, InstitutionNetwork
+from reports.caching import cached_reader_access, new_generation
+from reports.models import (
+    Institution,
+    InstitutionDomain,
+    InstitutionMembership,
+    InstitutionNetwork,
+)
+from reports.models.readers import reader_access
 from reports.services import confirm_membership, membership_token
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
 from tests.processes import free_port
@@ -46,9 +51,13 @@ def member(user, of):
 
 
 def visitor(user=None, ip=None):
-    """The visitor as a new request from `ip` gets it: loaded afresh, nothing remembered, its address noted."""
+    """
+    The visitor as a new request from `ip` gets it (reports.signed_in): loaded afresh, nothing
+    remembered, its address noted, and what it holds learnt through the cache.
+    """
     fresh = AnonymousUser() if user is None else type(user).objects.get(pk=user.pk)
     fresh.client_ip = ip
+    fresh.find_reader_access = cached_reader_access
     return fresh
 
 
@@ -264,3 +273,12 @@ class TestCacheDown:
         on, off = (client.get(report.get_absolute_url(), REMOTE_ADDR=ip) for ip in (ON_NETWORK, ELSEWHERE))
         assert on.status_code == off.status_code == 200
         assert GATED in on.content.decode() and GATED not in off.content.decode()
+
+
+def test_without_the_cache_the_policy_asks_the_database_and_answers_the_same(agency):
+    """A user no request looked up (a command, a script) holds what the database says, the network included."""
+    subscriber = SubscriptionFactory(tier=tier("jttm")).user
+    plain = type(subscriber).objects.get(pk=subscriber.pk)
+    plain.client_ip = ON_NETWORK
+    assert reader_access(plain) == (rank("premium"), agency)
+    assert reader_access(AnonymousUser()) == (None, None)

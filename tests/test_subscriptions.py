@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.access import reader_rank
+from reports.models.readers import reader_rank
 from reports.account_security import finish_background_mail
 from reports.alerts import send_digests, unsubscribe_token
 from reports.models import (

@@ -15,6 +15,7 @@ from rest_framework.reverse import reverse
 
 from reports.forms import ReportFilterForm, SlugChoiceField
 from reports.models import Organization, Outlet, Person, Quote, Report
+from reports.models.readers import FINDER_ATTRIBUTE
 from reports.search import SearchPaginator, search_reports
 
 from .serializers import (
@@ -112,8 +113,10 @@ class ReadOnlyAPIView(generics.GenericAPIView):
         # anonymous user, must carry it too. (Authenticating replaces the request's user.)
         site_user = getattr(request._request, "user", None)
         super().perform_authentication(request)
-        if request.user is not site_user and hasattr(site_user, "client_ip"):
-            request.user.client_ip = site_user.client_ip
+        if request.user is not site_user:
+            for noted in ("client_ip", FINDER_ATTRIBUTE):  # the address, and how to learn what the user holds
+                if hasattr(site_user, noted):
+                    setattr(request.user, noted, getattr(site_user, noted))
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

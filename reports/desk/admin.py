@@ -30,8 +30,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
 
-from reports.access import preview_audiences
 from reports.models import Report, Review, Tier
+from reports.models.readers import preview_audiences
 
 from . import review as workflow
 from .content import blank_content, snapshot_of, write_related

@@ -1,3 +1,10 @@
+"""
+The project's data: reports and what they carry, entities, places, subscriptions, readers' facts,
+the desk's records. The access policy is stated on the reports' QuerySet (reports.py) and asks
+readers.py what a reader is and holds; no cache is asked here.
+
+May import: reports.models, reports.names, reports.rendering
+"""
 from .alerts import AlertState, Follow, SentAlert
 from .desk import ReportSnapshot, Review
 from .entities import (

@@ -207,9 +207,8 @@ class OutletAlias(Alias):
 class QuoteQuerySet(models.QuerySet):
     def readable_by(self, user):
         """Quotes carried by at least one published report the user may read in full."""
-        from .reports import Report
-
-        return self.filter(reports__in=Report.objects.published().readable_by(user)).distinct()
+        carriers = self.model._meta.get_field("reports").related_model  # Report, whose module imports this one
+        return self.filter(reports__in=carriers.objects.published().readable_by(user)).distinct()
 
 
 class Quote(Timestamped):

@@ -12,12 +12,12 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from reports.access import is_desk_staff, reader_rank
 from reports.rendering import render_markdown
 
 from .base import Timestamped
 from .entities import Organization, Outlet, Person, Quote
 from .places import Country, Series
+from .readers import is_desk_staff, reader_rank
 from .subscriptions import Tier
 
 

@@ -15,15 +15,13 @@ def double_click_key(report_slug, user_pk=None, ip=None):
 
 
 class ReadQuerySet(models.QuerySet):
-    def record(self, *, report, user=None, institution=None, ip=None):
+    def record(self, *, report, user=None, institution=None, ip=None, first=None):
         """
-        Record a read, unless the same reader read the same report within DOUBLE_CLICK: as a shared
-        cache tells, atomically for every server, or else as the reads recorded tell.
+        Record a read, unless the same reader read the same report within DOUBLE_CLICK: as `first`
+        says (whether a shared cache found this the reader's first request, atomically for every
+        server; see reports.caching.claim), or, when it could not tell (None), as the reads recorded tell.
         """
-        from reports.caching import claim
-
         reader = {"user": user} if user is not None else {"user": None, "ip": ip}
-        first = claim(double_click_key(report.slug, user and user.pk, ip), DOUBLE_CLICK.seconds)
         if first is False:
             return None
         if first is None and self.filter(report=report, read_at__gte=timezone.now() - DOUBLE_CLICK, **reader).exists():

@@ -1,0 +1,95 @@
+"""
+Imports run one way: no circle among the project's modules (imports inside functions included),
+and no module of a room imports what its room's first lines do not allow ("May import: …" in the
+room's __init__ docstring). Read from the source with ast, so a lazy import counts like any other.
+"""
+import ast
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = "reports"
+ALLOWED = re.compile(r"^May import: (.+)$", re.MULTILINE)
+
+
+def module_name(path):
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_modules():
+    return {
+        module_name(path): path
+        for path in (ROOT / PACKAGE).rglob("*.py")
+        if "migrations" not in path.parts
+    }
+
+
+def imports_of(name, path, known):
+    """The project modules `name` imports, anywhere in its source, with the line of each."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        else:
+            continue
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.append((target, node.lineno))
+    return sorted(set(found))
+
+
+def graph():
+    modules = project_modules()
+    return modules, {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def test_no_module_imports_a_room_its_first_lines_forbid():
+    modules, edges = graph()
+    rooms = {}
+    for name, path in modules.items():
+        if path.name == "__init__.py":
+            declared = ALLOWED.search(ast.get_docstring(ast.parse(path.read_text())) or "")
+            if declared:
+                rooms[name] = [allowed.strip() for allowed in declared.group(1).split(",")]
+    assert {"reports.models", "reports.desk"} <= set(rooms)
+    forbidden = []
+    for name, targets in edges.items():
+        room = next((room for room in rooms if name == room or name.startswith(room + ".")), None)
+        if room is None:
+            continue
+        for target, line in targets:
+            if not any(target == allowed or target.startswith(allowed + ".") for allowed in rooms[room]):
+                forbidden.append(f"{modules[name].relative_to(ROOT)}:{line} imports {target}")
+    assert not forbidden, "\n".join(forbidden)
+
+
+def test_no_import_circle():
+    modules, edges = graph()
+    state, stack, circles = {}, [], []
+
+    def visit(name):
+        state[name] = "open"
+        stack.append(name)
+        for target, _line in edges[name]:
+            if state.get(target) == "open":
+                circles.append(" -> ".join(stack[stack.index(target):] + [target]))
+            elif target not in state:
+                visit(target)
+        stack.pop()
+        state[name] = "done"
+
+    for name in sorted(modules):
+        if name not in state:
+            visit(name)
+    assert not circles, "\n".join(circles)
