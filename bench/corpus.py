@@ -7,7 +7,7 @@ tags. The pool is the same on every run and every machine; what already exists (
 name for tags) is reused, so the demo desk and the corpus share Hizbullah, Al-Akhbar and the rest.
 
 `generate_corpus(count, seed=…)` then writes `count` reports in batches, each batch in one
-transaction with its footnotes, quotes, tags and linked entities, and has `reports.search`
+transaction with its footnotes, quotes, tags and linked entities, and has `reports.search.engine`
 compute their search documents. A seed gives the same reports (titles, texts, links, access)
 whatever the database holds; slugs and series numbers are made unique against what is there, and
 publication times are placed relative to now (the last ten years, a few scheduled ahead).
@@ -50,9 +50,9 @@ from reports.models import (
     Tier,
 )
 from reports.models.reports import short_slug
-from reports.names import normalize_name
-from reports.rendering import render_markdown
-from reports.search import index_reports
+from reports.search.engine import index_reports
+from reports.search.names import normalize_name
+from reports.text.rendering import render_markdown
 
 POOL_SEED = "threat-monitor-corpus-pool"
 

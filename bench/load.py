@@ -105,8 +105,8 @@ def prepare_here(database_url, reports):
     from django.test import Client
     from django.utils.crypto import get_random_string
 
+    from reports.cache.signed_in import SIGNED_IN_AS_COOKIE
     from reports.models import Report, Tier
-    from reports.signed_in import SIGNED_IN_AS_COOKIE
 
     call_command("migrate", verbosity=0)
     ensure_corpus(reports, seed=1, batch=1000, workers=2)
@@ -127,7 +127,7 @@ def prepare_here(database_url, reports):
         "reports": Report.objects.count(),
         "published": Report.objects.published().count(),
         # A returning subscriber's browser holds the cookies that pages for signed-in readers set:
-        # the CSRF cookie and the one naming the user (reports.signed_in).
+        # the CSRF cookie and the one naming the user (reports.cache.signed_in).
         "subscriber_cookie": (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
             f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}; "

@@ -1,5 +1,5 @@
 """
-Search benchmark: `reports.search.search_reports` against a naive `icontains` scan, at scale.
+Search benchmark: `reports.search.engine.search_reports` against a naive `icontains` scan, at scale.
 
     .venv/bin/python bench/search.py --reports 100000 --start-postgres
     DATABASE_URL=postgres://memri@127.0.0.1:5433/memri .venv/bin/python bench/search.py --reports 100000
@@ -240,7 +240,7 @@ def explain(query, user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports.search import SearchPaginator, search_reports
+    from reports.search.engine import SearchPaginator, search_reports
 
     with CaptureQueriesContext(connection) as captured:
         first_page(search_reports(query, user), SearchPaginator)
@@ -263,12 +263,11 @@ def machine():
 def run(args):
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
+    from django.core.paginator import Paginator
     from django.db import connection
 
-    from django.core.paginator import Paginator
-
     from reports.models import Report
-    from reports.search import SearchPaginator, search_reports
+    from reports.search.engine import SearchPaginator, search_reports
 
     if connection.vendor != "postgresql":
         sys.exit("The benchmark is for PostgreSQL: set DATABASE_URL, or pass --start-postgres.")
@@ -313,7 +312,7 @@ def run(args):
 
 
 def markdown(args, rows, plans, generated, server_version, table_size, load, total, published):
-    from reports.search import RESULT_LIMIT
+    from reports.search.engine import RESULT_LIMIT
 
     lines = [
         "# Search benchmark",

@@ -4,11 +4,13 @@ from django.urls import include, path, register_converter
 from django.urls.converters import SlugConverter
 from django.views.generic import TemplateView
 
-from reports import feeds, reader_views, views
-from reports import exports
-from reports.api import tokens as api_tokens
-from reports.sitemaps import SITEMAPS
-from reports import account_security, errors, health
+from reports.interop import exports
+from reports.ops import errors, health
+from reports.site import feeds, views
+from reports.site.sitemaps import SITEMAPS
+from reports.subscriptions import accounts as account_security
+from reports.subscriptions import api_tokens
+from reports.subscriptions import views as reader_views
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
 
@@ -41,8 +43,8 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("outlets/<slug:slug>/", views.OutletDetailView.as_view(), name="outlet_detail"),
-    path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
-    path("account/", views.AccountView.as_view(), name="account"),
+    path("subscribe/", reader_views.SubscribeView.as_view(), name="subscribe"),
+    path("account/", reader_views.AccountView.as_view(), name="account"),
     path("account/institution/", reader_views.JoinInstitutionView.as_view(), name="join_institution"),
     path("account/institution/<str:token>/", reader_views.ConfirmMembershipView.as_view(), name="confirm_membership"),
     path("follow/<str:kind>/<uslug:slug>/", reader_views.FollowView.as_view(), name="follow"),
@@ -58,7 +60,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/quotes.csv", exports.OrganizationQuotesCsvView.as_view(), name="organization_quotes_csv"),
     path("people/<slug:slug>/quotes.csv", exports.PersonQuotesCsvView.as_view(), name="person_quotes_csv"),
     path("outlets/<slug:slug>/quotes.csv", exports.OutletQuotesCsvView.as_view(), name="outlet_quotes_csv"),
-    path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("reports.interop.api.urls")),
     path("account/api-tokens/", api_tokens.APITokenCreateView.as_view(), name="api_token_create"),
     path("account/api-tokens/<int:pk>/revoke/", api_tokens.APITokenRevokeView.as_view(), name="api_token_revoke"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -14,9 +14,9 @@ from django.db.models import Count
 from django.http import Http404
 from django.urls import path
 
-from .desk.admin import PUBLISH_PERMISSION, RevisionHistoryAdmin
-from .downloads import csv_response
-from .models import (
+from reports.desk.admin import PUBLISH_PERMISSION, RevisionHistoryAdmin
+from reports.interop.downloads import csv_response
+from reports.models import (
     Country,
     Designation,
     Institution,
@@ -37,8 +37,13 @@ from .models import (
     Subscription,
     Tier,
 )
-from .names import normalize_name
-from .usage import SUBSCRIBER_COLUMNS, USAGE_COLUMNS, monthly_usage_rows, subscriber_rows
+from reports.search.names import normalize_name
+from reports.subscriptions.usage_reports import (
+    SUBSCRIBER_COLUMNS,
+    USAGE_COLUMNS,
+    monthly_usage_rows,
+    subscriber_rows,
+)
 
 
 class HttpsLinks:
@@ -286,4 +291,4 @@ class ReadAdmin(admin.ModelAdmin):
 
 
 # The API tokens' admin lives with the API; importing it registers it.
-from .api.admin import APITokenAdmin  # noqa: E402,F401
+from reports.interop.api.admin import APITokenAdmin  # noqa: E402,F401

@@ -7,11 +7,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports and entities"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search index, the page cache and the history to saves)
+        from reports import signals  # noqa: F401  (connects the search index, the page cache and the history to saves)
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin, whose default site is the desk's (second factor when required)."""
 
     default = False  # the app config of `reports` stays ReportsConfig
-    default_site = "reports.admin_site.DeskAdminSite"
+    default_site = "reports.desk.site.DeskAdminSite"

@@ -1,12 +1,12 @@
 """
 Keep the search documents current: any save that changes what a report's document holds marks the
-report for re-indexing, done once per report when the transaction commits (see reports.search).
+report for re-indexing, done once per report when the transaction commits (see reports.search.engine).
 
 Keep the page cache current: any save, deletion or link change of what public pages show (every
 model of this app and of taggit, but for records of readers and their activity) starts a new page
-cache generation (see reports.caching); a change of a subscription or a membership starts a new
-access generation (see reports.caching.cached_reader_access). A save or deletion of a user drops what the cache keeps of
-them (see reports.signed_in).
+cache generation (see reports.cache.pages); a change of a subscription or a membership starts a new
+access generation (see reports.cache.pages.cached_reader_access). A save or deletion of a user drops what the cache keeps of
+them (see reports.cache.signed_in).
 
 Keep the desk's history whole: each revision that holds a report gets a snapshot of the report's
 content and state once the revision is saved (see reports.desk.history).
@@ -16,9 +16,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from reversion.signals import post_revision_commit
 
-from .caching import ACCESS_GENERATION_KEY, invalidate
-from .desk.history import record_snapshots
-from .models import (
+from reports.cache.pages import ACCESS_GENERATION_KEY, invalidate
+from reports.cache.signed_in import forget_user
+from reports.desk.history import record_snapshots
+from reports.models import (
     AlertState,
     APIToken,
     Follow,
@@ -32,16 +33,15 @@ from .models import (
     Person,
     PersonAlias,
     Quote,
-    Report,
     Read,
+    Report,
     ReportQuote,
     ReportSnapshot,
     Review,
     SentAlert,
     Subscription,
 )
-from .search import schedule_indexing
-from .signed_in import forget_user
+from reports.search.engine import schedule_indexing
 
 # Pages never show these, and some change on every read: they must not empty the page cache.
 NOT_ON_PAGES = {

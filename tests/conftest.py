@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from reports.account_security import finish_background_mail
+from reports.subscriptions.accounts import finish_background_mail
 from tests.factories import StaffFactory, SubscriptionFactory, UserFactory, tier
 
 
@@ -13,7 +13,7 @@ def fresh_cache():
 
 @pytest.fixture(autouse=True)
 def mail_sent_before_the_next_test():
-    """Mail handed to a thread of its own (reports.account_security) is sent before the test's database goes."""
+    """Mail handed to a thread of its own (reports.subscriptions.accounts) is sent before the test's database goes."""
     yield
     finish_background_mail()
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.account_security import RESETS_PER_ADDRESS, finish_background_mail
+from reports.subscriptions.accounts import RESETS_PER_ADDRESS, finish_background_mail
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

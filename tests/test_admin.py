@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import Footnote, Report, Subscription
-from tests.factories import FootnoteFactory, PersonFactory, ReportFactory, SeriesFactory, UserFactory
+from tests.factories import (
+    FootnoteFactory,
+    PersonFactory,
+    ReportFactory,
+    SeriesFactory,
+    UserFactory,
+)
 from tests.rendered_forms import RenderedForm, errors_in
 
 pytestmark = pytest.mark.django_db

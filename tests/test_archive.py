@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from taggit.models import Tag
 
-from reports.archive import dump_archive
+from reports.interop.archive import dump_archive
 from reports.models import (
     Country,
     Designation,

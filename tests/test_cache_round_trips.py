@@ -1,5 +1,5 @@
 """
-Round trips to the cache per page (reports/caching.py, RequestReads), and what is kept in the
+Round trips to the cache per page (reports/cache/pages.py, RequestReads), and what is kept in the
 cache only when every process shares it (SHARED_CACHE).
 
 A report page asks the cache for the generation token, the report, the signed-in user and their
@@ -17,8 +17,8 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
+from reports.cache.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
 from reports.models import InstitutionNetwork, Read, Subscription
-from reports.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
 from tests.factories import ReportFactory, SubscriptionFactory, tier
 from tests.processes import needs_redis_server, stop
 from tests.settings_env import manage, production_env, settings_under
@@ -74,7 +74,7 @@ def content_cache_only(settings):
 @pytest.fixture
 def sessions_in_cache(settings):
     """Sessions read through the cache, as with Redis (the SQLite pass keeps them in the database only)."""
-    settings.SESSION_ENGINE = "reports.sessions"
+    settings.SESSION_ENGINE = "reports.cache.sessions"
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_redis_on_a_unix_socket_serves_as_the_cache():
                     break
                 time.sleep(0.05)
             done = manage(
-                "shell", "-c", "from reports.health import cache_round_trip; print(cache_round_trip() or 'ok')",
+                "shell", "-c", "from reports.ops.health import cache_round_trip; print(cache_round_trip() or 'ok')",
                 env=production_env(CACHE_URL=f"unix://{socket}", DATABASE_URL="sqlite:///:memory:"),
             )
         finally:

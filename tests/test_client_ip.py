@@ -2,7 +2,7 @@
 import pytest
 from django.test import RequestFactory
 
-from reports.client import client_ip
+from reports.ops.client import client_ip
 
 
 def request_from(remote, forwarded=None):

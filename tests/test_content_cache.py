@@ -1,5 +1,5 @@
 """
-The content cache (reports/content_cache.py): pages kept as made for an audience and a kind of
+The content cache (reports/cache/content.py): pages kept as made for an audience and a kind of
 visitor (anonymous, signed in, staff) and served to every visitor of both, with the visitor's own
 CSRF token put in for each request; a visitor with messages gets a page of their own.
 
@@ -20,9 +20,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.content_cache import SharedPage
+from reports.cache.content import SharedPage
 from reports.models import Institution, InstitutionNetwork, Report
-from tests.factories import ReportFactory, StaffFactory, SubscriptionFactory, UserFactory
+from tests.factories import (
+    ReportFactory,
+    StaffFactory,
+    SubscriptionFactory,
+    UserFactory,
+)
 from tests.test_page_cache import message_cookie
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,17 @@ from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
 
-from reports.models import Footnote, Organization, Outlet, Person, Quote, Report, ReportQuote
+from reports.models import (
+    Footnote,
+    Organization,
+    Outlet,
+    Person,
+    Quote,
+    Report,
+    ReportQuote,
+)
 from reports.models.reports import readable_condition
-from reports.search import parse_query, search_reports, stem, word_match
+from reports.search.engine import parse_query, search_reports, stem, word_match
 from tests.factories import SubscriptionFactory, tier
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import OrganizationFactory, OutletFactory, PersonFactory, ReportFactory, SeriesFactory, tier
+from tests.factories import (
+    OrganizationFactory,
+    OutletFactory,
+    PersonFactory,
+    ReportFactory,
+    SeriesFactory,
+    tier,
+)
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(

@@ -21,7 +21,7 @@ def test_static_files_are_answered_before_anything_of_ours():
 
 
 def test_the_page_cache_answers_before_sessions_and_users_are_looked_at():
-    """A kept public page is served from the raw request: no session, CSRF, user or messages read (reports.caching)."""
+    """A kept public page is served from the raw request: no session, CSRF, user or messages read (reports.cache.pages)."""
     assert position("CSPMiddleware") < position("PageCacheMiddleware")
     for later in ("SessionMiddleware", "CsrfViewMiddleware", "AuthenticationMiddleware", "MessageMiddleware"):
         assert position("PageCacheMiddleware") < position(later), later

@@ -1,5 +1,5 @@
 """
-The near cache (reports/near_cache.py): what this process read from Redis, kept in its memory and
+The near cache (reports/cache/near.py): what this process read from Redis, kept in its memory and
 kept exact by Redis's pushes. Each test has its own redis-server; "another server" is a cache
 backend without a near cache writing to the same Redis, as a second app server would.
 """
@@ -15,8 +15,8 @@ import time
 import pytest
 import redis
 
-from reports import near_cache
-from reports.cache_backends import RedisCache
+from reports.cache import near as near_cache
+from reports.cache.backends import RedisCache
 from tests.processes import free_port, needs_redis_server, running
 
 pytestmark = needs_redis_server

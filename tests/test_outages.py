@@ -13,12 +13,18 @@ import urllib.request
 
 import pytest
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, connections, transaction
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
-from reports import health
 from reports.models import Report
+from reports.ops import health
 from tests.factories import ReportFactory, UserFactory
 from tests.processes import needs_redis_server, redis_server
 
@@ -81,7 +87,7 @@ class TestHealth:
 
     def test_a_cache_that_loses_values_leaves_the_server_degraded_but_serving(self, client, monkeypatch):
         """A cache that does not give back what was written: /health/ says so, and still 200 (pages are served)."""
-        monkeypatch.setattr("reports.health.cache.get", lambda key: None)
+        monkeypatch.setattr("reports.ops.health.cache.get", lambda key: None)
         response = client.get(reverse("health"))
         assert response.status_code == 200 and response.json()["status"] == "degraded"
         assert response.json()["checks"]["cache"] != "ok"
@@ -92,7 +98,7 @@ class TestHealth:
             raise OperationalError("down")
 
         monkeypatch.setitem(health.CHECKS, "database", lost)
-        monkeypatch.setattr("reports.health.cache.get", lambda key: None)
+        monkeypatch.setattr("reports.ops.health.cache.get", lambda key: None)
         with django_assert_num_queries(0):
             response = client.get(reverse("health_live"))
         assert response.status_code == 200 and response.json() == {"status": "alive"}
@@ -168,7 +174,7 @@ def test_a_page_kept_before_a_postgresql_outage_is_still_served(live_server, set
 def test_while_redis_is_down_health_says_degraded_and_pages_come_from_the_database(client, settings):
     """The cache server stopped: /health/ names the cache, and still 200 (a balancer keeps the server); anonymous pages answer, uncached."""
     with redis_server() as redis:
-        settings.CACHES = {"default": {"BACKEND": "reports.cache_backends.RedisCache", "LOCATION": redis.url}}
+        settings.CACHES = {"default": {"BACKEND": "reports.cache.backends.RedisCache", "LOCATION": redis.url}}
         ReportFactory(title="Report before the outage")
         assert client.get(reverse("health")).status_code == 200
         client.get(reverse("home"))
@@ -187,7 +193,7 @@ def test_while_redis_is_down_health_says_degraded_and_pages_come_from_the_databa
 def test_while_redis_is_down_signed_in_readers_get_the_friendly_503(client, settings):
     """Sessions are read through Redis: without it a signed-in reader gets the outage page, not a 500."""
     with redis_server() as redis:
-        settings.CACHES = {"default": {"BACKEND": "reports.cache_backends.RedisCache", "LOCATION": redis.url}}
+        settings.CACHES = {"default": {"BACKEND": "reports.cache.backends.RedisCache", "LOCATION": redis.url}}
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         client.force_login(UserFactory())
         assert client.get(reverse("account")).status_code == 200
@@ -206,10 +212,10 @@ def test_after_a_redis_restart_the_next_signed_in_request_answers(client, settin
     with redis_server() as redis:
         # As deployed with Redis (memri/settings/base.py): the near cache, sessions read through the cache.
         settings.CACHES = {"default": {
-            "BACKEND": "reports.cache_backends.RedisCache", "LOCATION": redis.url,
+            "BACKEND": "reports.cache.backends.RedisCache", "LOCATION": redis.url,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "near_cache_bytes": 2**20},
         }}
-        settings.SESSION_ENGINE = "reports.sessions"
+        settings.SESSION_ENGINE = "reports.cache.sessions"
         settings.SHARED_CACHE = True
         client.force_login(UserFactory(is_staff=True, is_superuser=True))
         assert client.get(reverse(page)).status_code == 200

@@ -1,5 +1,5 @@
 """
-The page cache (reports/caching.py), on the cache the suite runs with: this process's memory, or
+The page cache (reports/cache/pages.py), on the cache the suite runs with: this process's memory, or
 Redis when REDIS_URL is set (the PostgreSQL pass of scripts/run-tests).
 
 Gated text never reaches an anonymous visitor through the cache, whatever the order of requests;
@@ -238,7 +238,7 @@ class TestServedFirst:
         url = gated.get_absolute_url()
         client.get(url)
         assert served_from_cache(client.get(url))
-        with caplog.at_level(logging.WARNING, logger="reports.caching"):
+        with caplog.at_level(logging.WARNING, logger="reports.cache.pages"):
             response = client.get(url, HTTP_HOST="evil.example")
         assert response.status_code == 400 and "We could not understand that request" in response.content.decode()
         assert "X-Page-Cache" not in response and "Page cache unavailable" not in caplog.text

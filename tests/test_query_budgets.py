@@ -20,7 +20,15 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from taggit.models import Tag
 
-from reports.models import Country, Designation, Footnote, OutletAlias, ReportQuote, Role, Subscription
+from reports.models import (
+    Country,
+    Designation,
+    Footnote,
+    OutletAlias,
+    ReportQuote,
+    Role,
+    Subscription,
+)
 from tests.factories import (
     OrganizationAliasFactory,
     OrganizationFactory,

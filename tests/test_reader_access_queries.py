@@ -1,5 +1,5 @@
 """
-What the access policy asks the database about a reader (reports/models/readers.py, through reports.caching), and where its rules end.
+What the access policy asks the database about a reader (reports/models/readers.py, through reports.cache.pages), and where its rules end.
 
 A signed-in reader's own subscriptions and memberships cost one query. An address on no
 institution's network costs none: the networks the page cache keeps for its generation tell so.
@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
-from reports.caching import cached_reader_access, new_generation
+from reports.cache.pages import cached_reader_access, new_generation
 from reports.models import (
     Institution,
     InstitutionDomain,
@@ -23,7 +23,7 @@ from reports.models import (
     InstitutionNetwork,
 )
 from reports.models.readers import reader_access
-from reports.services import confirm_membership, membership_token
+from reports.subscriptions.services import confirm_membership, membership_token
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
 from tests.processes import free_port
 
@@ -52,7 +52,7 @@ def member(user, of):
 
 def visitor(user=None, ip=None):
     """
-    The visitor as a new request from `ip` gets it (reports.signed_in): loaded afresh, nothing
+    The visitor as a new request from `ip` gets it (reports.cache.signed_in): loaded afresh, nothing
     remembered, its address noted, and what it holds learnt through the cache.
     """
     fresh = AnonymousUser() if user is None else type(user).objects.get(pk=user.pk)
@@ -257,7 +257,7 @@ class TestCacheDown:
     def stop_the_cache(settings):
         """Points the cache at a port nothing listens on; the data is made first, since a save tells the cache."""
         closed = f"redis://127.0.0.1:{free_port()}/0"
-        settings.CACHES = {"default": {"BACKEND": "reports.cache_backends.RedisCache", "LOCATION": closed}}
+        settings.CACHES = {"default": {"BACKEND": "reports.cache.backends.RedisCache", "LOCATION": closed}}
 
     def test_the_policy_answers_from_the_database(self, agency, settings):
         user = member(SubscriptionFactory(tier=tier("jttm")).user, agency)

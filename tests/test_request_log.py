@@ -9,7 +9,7 @@ import logging
 import pytest
 from django.urls import reverse
 
-from reports.request_log import JsonFormatter
+from reports.ops.request_log import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 

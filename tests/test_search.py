@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import search
 from reports.models import Report
-from reports.search import search_reports
-from reports.views import SearchView
+from reports.search import engine as search
+from reports.search.engine import search_reports
+from reports.site.views import SearchView
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,

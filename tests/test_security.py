@@ -7,7 +7,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import OrganizationFactory, OutletFactory, PersonFactory, ReportFactory, StaffFactory, tier
+from tests.factories import (
+    OrganizationFactory,
+    OutletFactory,
+    PersonFactory,
+    ReportFactory,
+    StaffFactory,
+    tier,
+)
 from tests.html_checks import inline_code
 from tests.settings_env import manage, production_env, settings_under
 

@@ -1,5 +1,5 @@
 """
-The signed-in user read through the shared cache (reports/signed_in.py): no query per page, and
+The signed-in user read through the shared cache (reports/cache/signed_in.py): no query per page, and
 never a session that Django's own check would end.
 
 Each test signs a reader in, lets a page keep what the cache holds of them, changes the account
@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
+from reports.cache.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
 from tests.test_reader_access_queries import GATED
 

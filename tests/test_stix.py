@@ -10,8 +10,8 @@ import pytest
 import stix2
 from django.urls import reverse
 
+from reports.interop.stix import stix_id
 from reports.models import Designation, Organization, Report, Role
-from reports.stix import stix_id
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,

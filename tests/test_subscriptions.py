@@ -14,9 +14,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models.readers import reader_rank
-from reports.account_security import finish_background_mail
-from reports.alerts import send_digests, unsubscribe_token
 from reports.models import (
     AlertState,
     Follow,
@@ -28,8 +25,21 @@ from reports.models import (
     Report,
     Subscription,
 )
-from reports.services import MembershipRefused, confirm_membership, membership_token
-from tests.factories import OrganizationFactory, ReportFactory, SubscriptionFactory, UserFactory, tier
+from reports.models.readers import reader_rank
+from reports.subscriptions.accounts import finish_background_mail
+from reports.subscriptions.alerts import send_digests, unsubscribe_token
+from reports.subscriptions.services import (
+    MembershipRefused,
+    confirm_membership,
+    membership_token,
+)
+from tests.factories import (
+    OrganizationFactory,
+    ReportFactory,
+    SubscriptionFactory,
+    UserFactory,
+    tier,
+)
 from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db

@@ -64,23 +64,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "reports.middleware.HeadWithoutBodyMiddleware",
+    "reports.ops.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, as WhiteNoise's documentation places it: after the https
     # redirect and security headers, before anything of ours (they hold nothing to log or guard).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "reports.request_log.RequestLogMiddleware",
+    "reports.ops.request_log.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     # Serves cached public pages before the middleware below run; the https redirect and the
     # security headers above apply to them too (see the module).
-    "reports.caching.PageCacheMiddleware",
+    "reports.cache.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "reports.signed_in.AuthenticationMiddleware",
-    "reports.middleware.DeskOTPMiddleware",
+    "reports.cache.signed_in.AuthenticationMiddleware",
+    "reports.ops.middleware.DeskOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "reports.middleware.PrivateForReadersMiddleware",
+    "reports.ops.middleware.PrivateForReadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reports.context_processors.site",
+                "reports.site.context_processors.site",
             ],
         },
     },
@@ -132,12 +132,12 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("CACHE_URL (or REDIS_URL) must be a redis:// URL, e.g. redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "reports.cache_backends.RedisCache",
+        "BACKEND": "reports.cache.backends.RedisCache",
         "LOCATION": CACHE_URL,
         "OPTIONS": {
             "socket_connect_timeout": 2,
             "socket_timeout": 2,
-            # What each process keeps of what it read, kept exact by Redis (reports/near_cache.py).
+            # What each process keeps of what it read, kept exact by Redis (reports/cache/near.py).
             "near_cache_bytes": int(os.environ.get("NEAR_CACHE_MB", "32")) * 2**20,
         },
     }
@@ -150,13 +150,13 @@ CACHES = {
 SHARED_CACHE = bool(CACHE_URL)
 # Sessions live in the database, so that a login made on one server holds on all; read through the
 # cache only when the cache is shared: a logout must not live on in another process's memory.
-SESSION_ENGINE = "reports.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
-# How long pages for anonymous visitors are kept in the cache (reports/caching.py); 0 turns it off.
+SESSION_ENGINE = "reports.cache.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
+# How long pages for anonymous visitors are kept in the cache (reports/cache/pages.py); 0 turns it off.
 # Off by default without a shared cache: each process's memory would keep pages that edits made
 # through another process do not reach.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0"))
 # How long pages are kept as made for each audience, signed-in readers included, the visitor's own
-# parts left out (reports/content_cache.py); 0 turns it off. Off by default without a shared cache,
+# parts left out (reports/cache/content.py); 0 turns it off. Off by default without a shared cache,
 # for the same reason.
 CONTENT_CACHE_SECONDS = int(os.environ.get("CONTENT_CACHE_SECONDS", "600" if CACHE_URL else "0"))
 
@@ -206,11 +206,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reports@localhost")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Threat Monitor")
 
-# The read-only JSON API under /api/v1/ (reports/api/): callers send `Authorization: Bearer <token>`
+# The read-only JSON API under /api/v1/ (reports/interop/api/): callers send `Authorization: Bearer <token>`
 # or use their session; anonymous callers get what the public gets. Described at /api/v1/schema/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "reports.api.authentication.BearerTokenAuthentication",
+        "reports.interop.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -228,15 +228,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "reports.models.entities.LANGUAGE_CHOICES"},
 }
 
-# How many reverse proxies of our own stand in front of the site (see reports/client.py).
+# How many reverse proxies of our own stand in front of the site (see reports/ops/client.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # One JSON object per line, each carrying the request id of the request it was logged in
-# (reports/request_log.py); the request logger writes one line per request.
+# (reports/ops/request_log.py); the request logger writes one line per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "reports.request_log.JsonFormatter"}},
+    "formatters": {"json": {"()": "reports.ops.request_log.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json"},
     },
@@ -259,7 +259,7 @@ if SECURE_PROXY_SSL_HEADER and len(SECURE_PROXY_SSL_HEADER) != 2:
     raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value: HTTP_X_FORWARDED_PROTO,https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-CSRF_FAILURE_VIEW = "reports.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "reports.ops.errors.csrf_failure"
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else from the site itself;
 # no inline script or style anywhere. The JSON-LD block is data, which browsers never run.
@@ -278,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
 # address, that pair is locked out for the cool-off. Locking the pair, not the username, is what
-# keeps an attacker from locking the real user out; the address is reports.client.client_ip's.
+# keeps an attacker from locking the real user out; the address is reports.ops.client.client_ip's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -287,8 +287,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "reports.client.client_ip"
-AXES_USERNAME_CALLABLE = "reports.login_protection.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "reports.ops.client.client_ip"
+AXES_USERNAME_CALLABLE = "reports.ops.login_protection.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from reports.demo import content
 from reports.models import (
     Country,
     Designation,
@@ -24,8 +25,6 @@ from reports.models import (
     Subscription,
     Tier,
 )
-
-from . import content
 
 
 def sync(model, lookup, **values):

@@ -17,10 +17,18 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,14 +38,13 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
 
+from reports.desk import review as workflow
+from reports.desk.content import blank_content, snapshot_of, write_related
+from reports.desk.forms import LabelledSplitDateTime, ReportAdminForm
+from reports.desk.history import differences, field_changes, snapshot_at
+from reports.desk.mentions import LINKABLE, unlinked_mentions
 from reports.models import Report, Review, Tier
 from reports.models.readers import preview_audiences
-
-from . import review as workflow
-from .content import blank_content, snapshot_of, write_related
-from .forms import LabelledSplitDateTime, ReportAdminForm
-from .history import differences, field_changes, snapshot_at
-from .mentions import LINKABLE, unlinked_mentions
 
 PUBLISH_PERMISSION = "reports.publish_report"
 

@@ -20,7 +20,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from taggit.models import Tag
 
-from reports.models import Country, Footnote, Organization, Outlet, Person, Quote, Report, ReportQuote
+from reports.models import (
+    Country,
+    Footnote,
+    Organization,
+    Outlet,
+    Person,
+    Quote,
+    Report,
+    ReportQuote,
+)
 
 TEXT_FIELDS = ("title", "series", "number", "summary", "body")
 LINKS = {

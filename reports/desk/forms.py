@@ -9,18 +9,30 @@ A save made on an outdated copy is refused (optimistic locking on the report's v
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime, AutocompleteSelect
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AdminSplitDateTime,
+    AutocompleteSelect,
+)
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import localize
 
-from reports.models import Footnote, Organization, Outlet, Person, Quote, Report, ReportQuote
-from reports.models.reports import SLUG_LENGTH
+from reports.desk.content import LINKS, TEXT_FIELDS, blank_content
+from reports.desk.review import open_change, working_content
+from reports.models import (
+    Footnote,
+    Organization,
+    Outlet,
+    Person,
+    Quote,
+    Report,
+    ReportQuote,
+)
 from reports.models.entities import LANGUAGE_CHOICES
-from reports.rendering import FOOTNOTE_MARKER, QUOTE_MARKER
+from reports.models.reports import SLUG_LENGTH
+from reports.text.rendering import FOOTNOTE_MARKER, QUOTE_MARKER
 
-from .content import LINKS, TEXT_FIELDS, blank_content
-from .review import open_change, working_content
 
 class LabelledSplitDateTime(AdminSplitDateTime):
     """The admin's date and time inputs, each with a name of its own: the field's label points at neither."""

@@ -13,11 +13,19 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from reversion.models import Version
 
+from reports.desk.content import LINKS, TEXT_FIELDS, quote_row, snapshot_of
 from reports.models import (
-    Footnote, Organization, Outlet, Person, Quote, Report, ReportQuote, ReportSnapshot, Series, Tier,
+    Footnote,
+    Organization,
+    Outlet,
+    Person,
+    Quote,
+    Report,
+    ReportQuote,
+    ReportSnapshot,
+    Series,
+    Tier,
 )
-
-from .content import LINKS, TEXT_FIELDS, quote_row, snapshot_of
 
 LABELS = {
     "title": "Title",

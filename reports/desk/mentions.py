@@ -1,6 +1,13 @@
 """Entities a text mentions but the report does not link yet, found by any recorded spelling."""
-from reports.models import Organization, OrganizationAlias, Outlet, OutletAlias, Person, PersonAlias
-from reports.names import normalize_name
+from reports.models import (
+    Organization,
+    OrganizationAlias,
+    Outlet,
+    OutletAlias,
+    Person,
+    PersonAlias,
+)
+from reports.search.names import normalize_name
 
 # relation on Report -> (entity model, alias model, alias's link to the entity)
 LINKABLE = {

@@ -17,9 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from reports.desk.content import content_of, write_content
 from reports.models import Report, Review
-
-from .content import content_of, write_content
 
 
 class OutdatedDecision(Exception):

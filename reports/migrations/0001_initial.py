@@ -3,10 +3,11 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models.reports
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
+
+import reports.models.reports
 
 
 class Migration(migrations.Migration):

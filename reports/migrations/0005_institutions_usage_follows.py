@@ -4,10 +4,10 @@ import importlib
 
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models.subscriptions
 from django.conf import settings
 from django.db import migrations, models
 
+import reports.models.subscriptions
 
 GROUPS_AND_TIERS = importlib.import_module("reports.migrations.0002_groups_and_tiers")
 FULL = ["add", "change", "delete", "view"]

@@ -3,11 +3,11 @@ The project's data: reports and what they carry, entities, places, subscriptions
 the desk's records. The access policy is stated on the reports' QuerySet (reports.py) and asks
 readers.py what a reader is and holds; no cache is asked here.
 
-May import: reports.models, reports.names, reports.rendering
+May import: reports.models, reports.search.names, reports.text.rendering
 """
-from .alerts import AlertState, Follow, SentAlert
-from .desk import ReportSnapshot, Review
-from .entities import (
+from reports.models.alerts import AlertState, Follow, SentAlert
+from reports.models.desk import ReportSnapshot, Review
+from reports.models.entities import (
     Designation,
     Organization,
     OrganizationAlias,
@@ -18,11 +18,18 @@ from .entities import (
     Quote,
     Role,
 )
-from .places import Country, Series
-from .reports import Footnote, Report, ReportQuote
-from .subscriptions import Institution, InstitutionDomain, InstitutionMembership, InstitutionNetwork, Subscription, Tier
-from .tokens import APIToken
-from .usage import Read
+from reports.models.places import Country, Series
+from reports.models.reports import Footnote, Report, ReportQuote
+from reports.models.subscriptions import (
+    Institution,
+    InstitutionDomain,
+    InstitutionMembership,
+    InstitutionNetwork,
+    Subscription,
+    Tier,
+)
+from reports.models.tokens import APIToken
+from reports.models.usage import Read
 
 __all__ = [
     "APIToken",

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import Timestamped
+from reports.models.base import Timestamped
 
 FOLLOWABLE = ("tag", "series", "organization", "person")
 

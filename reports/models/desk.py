@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from reversion.models import Revision
 
-from .base import Timestamped
-from .reports import Report
+from reports.models.base import Timestamped
+from reports.models.reports import Report
 
 
 class ReviewQuerySet(models.QuerySet):

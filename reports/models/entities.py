@@ -5,10 +5,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language_info
 
-from reports.names import normalize_name
-
-from .base import Timestamped
-from .places import Country
+from reports.models.base import Timestamped
+from reports.models.places import Country
+from reports.search.names import normalize_name
 
 LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda choice: choice[1])
 

@@ -1,8 +1,8 @@
 """Reports, their footnotes and the quotes they carry; and the one policy of who may read them."""
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.lookups import In
@@ -12,13 +12,12 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from reports.rendering import render_markdown
-
-from .base import Timestamped
-from .entities import Organization, Outlet, Person, Quote
-from .places import Country, Series
-from .readers import is_desk_staff, reader_rank
-from .subscriptions import Tier
+from reports.models.base import Timestamped
+from reports.models.entities import Organization, Outlet, Person, Quote
+from reports.models.places import Country, Series
+from reports.models.readers import is_desk_staff, reader_rank
+from reports.models.subscriptions import Tier
+from reports.text.rendering import render_markdown
 
 
 def readable_condition(user):
@@ -87,7 +86,7 @@ class ReportQuerySet(models.QuerySet):
         return self.for_page().prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
 
     def for_page(self):
-        """With the series and the access tier, without the search documents (reports.search), which pages never show."""
+        """With the series and the access tier, without the search documents (reports.search.engine), which pages never show."""
         return self.select_related("series", "required_tier").defer(
             "search_public", "search_full", "search_vector_public", "search_vector_full", "search_pending"
         )
@@ -161,7 +160,7 @@ class Report(Timestamped):
     outlets = models.ManyToManyField(Outlet, blank=True, related_name="reports")
     quotes = models.ManyToManyField(Quote, blank=True, through="ReportQuote", related_name="reports")
     related_reports = models.ManyToManyField("self", blank=True)
-    # Search documents, kept current by reports.search.index_reports: the folded, stemmed words of
+    # Search documents, kept current by reports.search.engine.index_reports: the folded, stemmed words of
     # what everyone may read (title, summary, tags, entities and their aliases), and of that plus
     # the gated text. PostgreSQL searches the weighted vectors; other databases the words.
     search_public = models.TextField(editable=False, default="")

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .base import Timestamped
+from reports.models.base import Timestamped
 
 
 class TierQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from reports.rendering import QUOTE_SLOT_SPLIT
+from reports.text.rendering import QUOTE_SLOT_SPLIT
 
 register = template.Library()
 

@@ -1,12 +1,12 @@
 """
 Back up the whole database to one file: pg_dump's custom format on PostgreSQL, a consistent copy
-on SQLite (reports/backups.py). Safe while the site runs. `restore` puts a backup back.
+on SQLite (reports/ops/backups.py). Safe while the site runs. `restore` puts a backup back.
 """
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.backups import BackupError, backup
+from reports.ops.backups import BackupError, backup
 
 
 class Command(BaseCommand):

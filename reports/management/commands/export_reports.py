@@ -4,13 +4,13 @@ Export the archive: every report, whatever its status, and the entities it refer
 The file alone rebuilds the archive in an empty database with `import_reports`; tiers, which a
 data migration creates, are referred to by slug. Authors are not exported: they are desk
 accounts, not archive content. Nor are ids, rendered HTML, created/updated stamps or version
-counters. The same content always gives the same file, byte for byte (see reports/archive.py).
+counters. The same content always gives the same file, byte for byte (see reports/interop/archive.py).
 """
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.archive import ENTITY_KINDS, dump_archive, export_archive
+from reports.interop.archive import ENTITY_KINDS, dump_archive, export_archive
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.models import Tier
-from reports.services import grant_subscription
+from reports.subscriptions.services import grant_subscription
 
 
 def iso_date(value):

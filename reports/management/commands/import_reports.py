@@ -2,7 +2,7 @@
 Import an archive written by `export_reports`: create or update reports and entities by slug.
 
 The whole file is checked before anything is written, and everything is written in one
-transaction (`reports.archive.import_archive`), each object validated with `full_clean()`: a file
+transaction (`reports.interop.archive.import_archive`), each object validated with `full_clean()`: a file
 with a problem changes nothing, and the error says what is wrong and where, e.g.
 `reports[3].footnotes[1].position: expected a positive integer`. Tiers are not imported: the file
 refers to them by slug and is refused if it names one this database does not have. With
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.archive import ArchiveError, import_archive
+from reports.interop.archive import ArchiveError, import_archive
 
 
 class Command(BaseCommand):

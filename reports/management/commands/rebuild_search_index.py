@@ -3,13 +3,13 @@ Recompute the search documents of every report, or (--pending) of those whose in
 save failed (the database lost right after the commit, say).
 
 Saves keep the documents current; run it in full after loading data with bulk tools or raw SQL, or
-after a change to how documents are built (reports/search.py). The next search also does what is
+after a change to how documents are built (reports/search/engine.py). The next search also does what is
 pending; `--pending` from cron every few minutes makes sure of it.
 """
 from django.core.management.base import BaseCommand
 
 from reports.models import Report
-from reports.search import index_left_over, index_reports
+from reports.search.engine import index_left_over, index_reports
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ by what the backup holds. Asks first unless --noinput; --dry-run only checks the
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from reports.backups import BackupError, check, restore
+from reports.ops.backups import BackupError, check, restore
 
 
 class Command(BaseCommand):

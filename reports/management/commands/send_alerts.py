@@ -5,7 +5,7 @@ Run it on a schedule (e.g. hourly from cron); running it again sends nothing twi
 """
 from django.core.management.base import BaseCommand
 
-from reports.alerts import send_digests
+from reports.subscriptions.alerts import send_digests
 
 
 class Command(BaseCommand):

@@ -18,30 +18,44 @@ loads it from the database, and saving the user saves the other fields only.
 
 The user is looked up when first asked for, as with Django. A cookie names the user the session
 is signed in as (set and dropped as the session changes), so that the session, the user as kept,
-their holdings and whatever the view announces (reports.caching.expect; `claimed_user_pk`) come
+their holdings and whatever the view announces (reports.cache.pages.expect; `claimed_user_pk`) come
 from the cache in one round trip. The cookie only names keys to read: the session decides.
 """
 import functools
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+)
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.contrib.sessions.backends import cached_db
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import SimpleLazyObject
 
-from .caching import cached_reader_access, expect, expect_reader_access, invalidate, remembered
-from .client import client_ip
+from reports.cache.pages import (
+    cached_reader_access,
+    expect,
+    expect_reader_access,
+    invalidate,
+    remembered,
+)
+from reports.ops.client import client_ip
 
 SIGNED_IN_USER_SECONDS = 10 * 60
 SIGNED_IN_AS_COOKIE = "signed_in_as"
 
 
 def kept_user_key(user_pk):
-    return f"signed-in-user:{salted_hmac('reports.signed_in', str(user_pk)).hexdigest()}"
+    return f"signed-in-user:{salted_hmac('reports.cache.signed_in', str(user_pk)).hexdigest()}"
 
 
 def user_generation_key(user_pk):

@@ -12,11 +12,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
 from taggit.models import Tag
 
-from .models import Organization, Report, Series
+from reports.models import Organization, Report, Series
 
 FEED_LENGTH = 30
 PUBLIC = AnonymousUser()

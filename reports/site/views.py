@@ -5,27 +5,43 @@ Public pages. Every view that shows reports starts from the access policy on `Re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch, prefetch_related_objects
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from .api.forms import APITokenForm
-from .caching import claim, expect, remembered
-from .content_cache import SharedContentMixin
-from .forms import AccessRequestForm, ReportFilterForm
-from .models import AlertState, Follow, Organization, Outlet, Person, Quote, Read, Report, Series, Tier
-from .models.readers import is_desk_staff, preview_audiences, reader_access
-from .models.reports import tags_in_use
-from .models.usage import DOUBLE_CLICK, double_click_key
-from .search import SearchPaginator, highlight, matching_entities, parse_query, search_reports, snippet
-from .signed_in import claimed_user_pk
-from .structured_data import news_article
+from reports.cache.content import SharedContentMixin
+from reports.cache.pages import claim, expect, remembered
+from reports.cache.signed_in import claimed_user_pk
+from reports.models import (
+    Follow,
+    Organization,
+    Outlet,
+    Person,
+    Quote,
+    Read,
+    Report,
+    Series,
+    Tier,
+)
+from reports.models.readers import is_desk_staff, preview_audiences, reader_access
+from reports.models.reports import tags_in_use
+from reports.models.usage import DOUBLE_CLICK, double_click_key
+from reports.search.engine import (
+    SearchPaginator,
+    highlight,
+    matching_entities,
+    parse_query,
+    search_reports,
+    snippet,
+)
+from reports.site.forms import ReportFilterForm
+from reports.site.structured_data import news_article
 
 PROFILE_REPORTS = 20
 PROFILE_QUOTES = 20
@@ -163,7 +179,7 @@ class ReportDetailView(SharedContentMixin, DetailView):
         return "signed-in" if self.viewer.is_authenticated else "anonymous"
 
     def get(self, request, *args, **kwargs):
-        # Announced before the visitor is looked up (reports.signed_in), so that the session, the
+        # Announced before the visitor is looked up (reports.cache.signed_in), so that the session, the
         # report, the visitor with their holdings, the kept page and whether their read was just
         # recorded come from the cache in one round trip.
         reader_pk = claimed_user_pk(request)
@@ -290,39 +306,3 @@ class OutletDetailView(ProfileView):
     queryset = Outlet.objects.select_related("country").prefetch_related("aliases")
     reports_relation = "outlets"
     filter_name = quotes_relation = "outlet"
-
-
-class SubscribeView(FormView):
-    """The tiers and what each opens; institutions ask for access through the form."""
-
-    template_name = "reports/subscribe.html"
-    form_class = AccessRequestForm
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tiers=Tier.objects.all(), **kwargs)
-
-    def form_valid(self, form):
-        form.send()
-        messages.success(self.request, "Thank you: the subscriptions desk will reply to your request by e-mail.")
-        return redirect("subscribe")
-
-
-class AccountView(LoginRequiredMixin, TemplateView):
-    template_name = "reports/account.html"
-
-    def get_context_data(self, **kwargs):
-        subscriptions = self.request.user.subscriptions.select_related("tier").order_by("-ends_on")
-        active = [subscription for subscription in subscriptions if subscription.is_active()]
-        user = self.request.user
-        return super().get_context_data(
-            subscriptions=subscriptions,
-            current=max(active, key=lambda subscription: subscription.tier.rank, default=None),
-            today=timezone.localdate(),
-            api_tokens=self.request.user.api_tokens.all(),
-            token_form=APITokenForm(user=self.request.user),
-            memberships=user.memberships.select_related("institution__tier"),
-            follows=user.follows.select_related("tag", "series", "organization", "person"),
-            alerts_enabled=getattr(AlertState.objects.filter(user=user).first(), "enabled", True),
-            **kwargs,
-        )
-

@@ -9,7 +9,7 @@ waiting gets a page made for them alone, which is not kept.
 
 The audience is the view's answer, asked of the access policy for each request
 (`SharedContentMixin.content_audience`); desk previews and unpublished reports have none and are
-made every time. Like the page cache (reports/caching.py), an entry is keyed on the address and
+made every time. Like the page cache (reports/cache/pages.py), an entry is keyed on the address and
 carries the page cache's generation, so that any change to what pages show is seen at once on every
 server, and it expires when the next scheduled report becomes due. A page is kept only if it
 answered 200 and did not ask for the visitor's CSRF token.
@@ -24,8 +24,15 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
-from .caching import GENERATION_KEY, expect, generation, page_key, read_many, seconds_to_keep
-from .signed_in import claimed_user_pk
+from reports.cache.pages import (
+    GENERATION_KEY,
+    expect,
+    generation,
+    page_key,
+    read_many,
+    seconds_to_keep,
+)
+from reports.cache.signed_in import claimed_user_pk
 
 logger = logging.getLogger(__name__)
 

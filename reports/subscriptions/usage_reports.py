@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Read, Subscription
+from reports.models import Read, Subscription
 
 
 def monthly_usage_rows(institution):

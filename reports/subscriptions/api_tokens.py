@@ -6,9 +6,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from reports.models import APIToken
-from reports.views import AccountView
-
-from .forms import APITokenForm
+from reports.subscriptions.forms import APITokenForm
+from reports.subscriptions.views import AccountView
 
 
 class APITokenCreateView(AccountView):

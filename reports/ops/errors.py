@@ -8,7 +8,7 @@ Django turns an exception raised anywhere (a view or any middleware) into a resp
 (ConnectionError, TimeoutError) becomes a 503.
 The 500 and 503 pages are rendered without the request's context processors, which would read
 the session and the user from the database that may be what failed; they show the request id
-(reports/request_log.py) as the error reference.
+(reports/ops/request_log.py) as the error reference.
 
 Under /api/ every error is JSON, `{"detail": …}` as the API's own errors are, whatever answered:
 an address no pattern takes, a CSRF refusal, a failure outside the API's views.

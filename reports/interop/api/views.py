@@ -13,12 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from reports.forms import ReportFilterForm, SlugChoiceField
-from reports.models import Organization, Outlet, Person, Quote, Report
-from reports.models.readers import FINDER_ATTRIBUTE
-from reports.search import SearchPaginator, search_reports
-
-from .serializers import (
+from reports.interop.api.serializers import (
     ErrorSerializer,
     OrganizationSerializer,
     OutletSerializer,
@@ -28,6 +23,10 @@ from .serializers import (
     ReportSummarySerializer,
     with_speakers_and_reports,
 )
+from reports.models import Organization, Outlet, Person, Quote, Report
+from reports.models.readers import FINDER_ATTRIBUTE
+from reports.search.engine import SearchPaginator, search_reports
+from reports.site.forms import ReportFilterForm, SlugChoiceField
 
 
 class Pagination(PageNumberPagination):
@@ -58,7 +57,7 @@ class Pagination(PageNumberPagination):
 
 
 class SearchPagination(Pagination):
-    """Search results: the count stops at reports.search.RESULT_LIMIT, as on the search page."""
+    """Search results: the count stops at reports.search.engine.RESULT_LIMIT, as on the search page."""
 
     django_paginator_class = SearchPaginator
 

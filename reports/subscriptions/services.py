@@ -5,7 +5,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Institution, InstitutionMembership, Subscription, Tier
+from reports.models import Institution, InstitutionMembership, Subscription, Tier
 
 MEMBERSHIP_SALT = "reports.institution-membership"
 MEMBERSHIP_LINK_DAYS = 3

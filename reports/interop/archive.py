@@ -45,7 +45,7 @@ from reports.models import (
     Series,
     Tier,
 )
-from reports.names import normalize_name
+from reports.search.names import normalize_name
 
 FORMAT = "memri-reports"
 VERSION = 1

@@ -1,22 +1,32 @@
-"""A reader's own settings: follows, e-mail alerts and institutional membership."""
+"""A reader's own pages: subscription options, the account, follows, e-mail alerts and institutional membership."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.mail import send_mail
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from taggit.models import Tag
 
-from .account_security import in_background
-from .alerts import absolute, user_for_unsubscribe_token
-from .forms import InstitutionEmailForm
-from .models import AlertState, Follow, Organization, Person, Series
-from .models.reports import tags_in_use
-from .services import MembershipRefused, confirm_membership, institution_for_address, membership_token
+from reports.models import AlertState, Follow, Organization, Person, Series, Tier
+from reports.models.reports import tags_in_use
+from reports.subscriptions.accounts import in_background
+from reports.subscriptions.alerts import absolute, user_for_unsubscribe_token
+from reports.subscriptions.forms import (
+    AccessRequestForm,
+    APITokenForm,
+    InstitutionEmailForm,
+)
+from reports.subscriptions.services import (
+    MembershipRefused,
+    confirm_membership,
+    institution_for_address,
+    membership_token,
+)
 
 FOLLOWABLE_MODELS = {"tag": Tag, "series": Series, "organization": Organization, "person": Person}
 
@@ -118,3 +128,38 @@ class ConfirmMembershipView(LoginRequiredMixin, View):
         else:
             messages.success(request, f"You now read with {membership.institution}'s access.")
         return redirect("account")
+
+
+class SubscribeView(FormView):
+    """The tiers and what each opens; institutions ask for access through the form."""
+
+    template_name = "reports/subscribe.html"
+    form_class = AccessRequestForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tiers=Tier.objects.all(), **kwargs)
+
+    def form_valid(self, form):
+        form.send()
+        messages.success(self.request, "Thank you: the subscriptions desk will reply to your request by e-mail.")
+        return redirect("subscribe")
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    template_name = "reports/account.html"
+
+    def get_context_data(self, **kwargs):
+        subscriptions = self.request.user.subscriptions.select_related("tier").order_by("-ends_on")
+        active = [subscription for subscription in subscriptions if subscription.is_active()]
+        user = self.request.user
+        return super().get_context_data(
+            subscriptions=subscriptions,
+            current=max(active, key=lambda subscription: subscription.tier.rank, default=None),
+            today=timezone.localdate(),
+            api_tokens=self.request.user.api_tokens.all(),
+            token_form=APITokenForm(user=self.request.user),
+            memberships=user.memberships.select_related("institution__tier"),
+            follows=user.follows.select_related("tag", "series", "organization", "person"),
+            alerts_enabled=getattr(AlertState.objects.filter(user=user).first(), "enabled", True),
+            **kwargs,
+        )

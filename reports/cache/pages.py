@@ -45,9 +45,9 @@ from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from .client import client_ip
-from .models import InstitutionNetwork
-from .models.readers import best_of, held_rank, network_institution, reader_rank
+from reports.models import InstitutionNetwork
+from reports.models.readers import best_of, held_rank, network_institution, reader_rank
+from reports.ops.client import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def cached_reader_access(user):
     access generation) or anything pages show (the page generation) changes; and most visitors,
     on no institution's network, are told so by the networks the cache knows, without a query.
     Kept only when every process shares the cache (SHARED_CACHE): a change seen by one must hold
-    in all. Set on each user the site looks up (reports.signed_in).
+    in all. Set on each user the site looks up (reports.cache.signed_in).
     """
     held = None
     key = holdings_key(user)
@@ -399,7 +399,7 @@ def may_store(request, response):
 
 def seconds_to_keep(limit=None):
     """PAGE_CACHE_SECONDS (or `limit`), or less when a scheduled report becomes due sooner."""
-    from .models import Report
+    from reports.models import Report
 
     seconds = settings.PAGE_CACHE_SECONDS if limit is None else limit
     due = Report.objects.scheduled().aggregate(due=Min("published_at"))["due"]

@@ -8,7 +8,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from reports.models import Designation, Footnote, Organization, Outlet, Person, Quote, Report, Role
+from reports.models import (
+    Designation,
+    Footnote,
+    Organization,
+    Outlet,
+    Person,
+    Quote,
+    Report,
+    Role,
+)
 
 
 def with_speakers_and_reports(quotes):

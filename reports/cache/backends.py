@@ -11,7 +11,7 @@ Django also checks every key against memcached's limits (length, spaces, control
 which Redis does not have: a few microseconds a key, a dozen keys per page. The checks still run
 where the cache is this process's memory (without CACHE_URL, and in the test suite's SQLite pass).
 
-With a near cache (reports/near_cache.py; one server only: with replicas, reads go to them as
+With a near cache (reports/cache/near.py; one server only: with replicas, reads go to them as
 Django has it), reads are answered from the values this process read before, which Redis keeps
 exact by telling it of every change; writes through this process drop their keys' copies at once.
 """
@@ -23,7 +23,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
-from .near_cache import near_cache
+from reports.cache.near import near_cache
 
 
 class CacheClient(RedisCacheClient):

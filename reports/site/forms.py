@@ -1,11 +1,8 @@
 from django import forms
-from django.conf import settings
-from django.core.mail import send_mail
-from django.core.validators import RegexValidator
 from taggit.models import Tag
 
-from .models import Country, Organization, Outlet, Person, Series
-from .models.reports import tags_in_use
+from reports.models import Country, Organization, Outlet, Person, Series
+from reports.models.reports import tags_in_use
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -66,34 +63,3 @@ class ReportFilterForm(forms.Form):
     def ignored(self):
         """Labels of the filters that were given but could not be used."""
         return [self.fields[name].label or name.capitalize() for name in self.errors]
-
-
-ONE_LINE = RegexValidator(r"[\r\n]", inverse_match=True, message="Write this on one line.")
-
-
-class AccessRequestForm(forms.Form):
-    """An institution asks for access; the subscriptions desk gets the request by e-mail."""
-
-    name = forms.CharField(max_length=200, label="Your name", validators=[ONE_LINE])
-    email = forms.EmailField(label="Work e-mail address")
-    institution = forms.CharField(
-        max_length=200, label="Agency, university or newsroom", validators=[ONE_LINE]
-    )
-    readers = forms.IntegerField(min_value=1, max_value=100000, label="How many readers?")
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
-
-    def send(self):
-        data = self.cleaned_data
-        send_mail(
-            subject=f"Institutional access request: {data['institution']}",
-            message=(
-                f"{data['name']} <{data['email']}> asks for access for {data['readers']} reader(s) "
-                f"at {data['institution']}.\n\n{data['message']}"
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[settings.SUBSCRIPTIONS_EMAIL],
-        )
-
-
-class InstitutionEmailForm(forms.Form):
-    email = forms.EmailField(label="Your work e-mail address", help_text="At your agency's, university's or newsroom's domain.")

@@ -4,7 +4,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_otp.middleware import OTPMiddleware
 
-from .models.readers import ACCESS_ATTRIBUTE
+from reports.models.readers import ACCESS_ATTRIBUTE
 
 
 class HeadWithoutBodyMiddleware:

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
 
-from .models import Organization, Quote, Report, Role
+from reports.models import Organization, Quote, Report, Role
 
 NAMESPACE = uuid.UUID("5370aa6e-de7c-4c62-a65f-41b04688a2b1")  # never change: it would change every id
 MEDIA_TYPE = "application/stix+json;version=2.1"

@@ -2,8 +2,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Organization, Outlet, Person, Report, Series
-from .models.reports import tags_in_use
+from reports.models import Organization, Outlet, Person, Report, Series
+from reports.models.reports import tags_in_use
 
 
 class ReportSitemap(Sitemap):

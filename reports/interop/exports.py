@@ -18,10 +18,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 
-from .downloads import csv_response, personal
-from .forms import ReportFilterForm
-from .models import Organization, Outlet, Person, Quote, Report
-from .stix import MEDIA_TYPE, organization_bundle, person_bundle, report_bundle
+from reports.interop.downloads import csv_response, personal
+from reports.interop.stix import (
+    MEDIA_TYPE,
+    organization_bundle,
+    person_bundle,
+    report_bundle,
+)
+from reports.models import Organization, Outlet, Person, Quote, Report
+from reports.site.forms import ReportFilterForm
 
 REPORT_COLUMNS = ["title", "reference", "date", "series", "access", "tags", "url"]
 QUOTE_COLUMNS = [

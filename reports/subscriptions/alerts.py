@@ -15,9 +15,9 @@ from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Report, SentAlert
+from reports.models import Report, SentAlert
 
-UNSUBSCRIBE_SALT = "reports.alerts.unsubscribe"
+UNSUBSCRIBE_SALT = "reports.subscriptions.alerts.unsubscribe"
 
 
 def unsubscribe_token(user):

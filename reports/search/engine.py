@@ -13,7 +13,7 @@ newest RESULT_LIMIT matches at most, and ranks only those: a common word then co
 as a rare one, where ranking and counting every match grows with the table.
 
 Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
-`-word` to exclude. Words are folded by `reports.names.normalize_name` (the same folding as alias
+`-word` to exclude. Words are folded by `reports.search.names.normalize_name` (the same folding as alias
 lookup) and stemmed, in documents and queries alike.
 """
 import functools
@@ -31,9 +31,9 @@ from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import Organization, Outlet, Person, Report
-from .models.reports import readable_condition
-from .names import normalize_name
+from reports.models import Organization, Outlet, Person, Report
+from reports.models.reports import readable_condition
+from reports.search.names import normalize_name
 
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
