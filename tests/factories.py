@@ -5,11 +5,13 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 
 from reports.models import (
     Footnote,
     Institution,
     InstitutionMembership,
+    InstitutionNetwork,
     Organization,
     OrganizationAlias,
     Outlet,
@@ -175,3 +177,13 @@ def make_visitor(kind):
     if kind == "staff":
         return StaffFactory(group="Analysts")
     raise ValueError(kind)
+
+
+def institution(name, tier_slug, *, ends_on=dt.date(2099, 1, 1), network=None, grace_days=0):
+    created = Institution.objects.create(
+        name=name, slug=slugify(name), tier=tier(tier_slug),
+        starts_on=dt.date(2020, 1, 1), ends_on=ends_on, grace_days=grace_days,
+    )
+    if network:
+        InstitutionNetwork.objects.create(institution=created, cidr=network)
+    return created

@@ -12,8 +12,7 @@ import pytest
 from django.utils import timezone
 
 from reports.models import APIToken, Institution, InstitutionNetwork
-from tests.factories import ReportFactory, UserFactory, tier
-from tests.test_access_matrix import (
+from tests.access_matrix import (
     BODY,
     GATED_MARKERS,
     NOTE,
@@ -23,8 +22,8 @@ from tests.test_access_matrix import (
     TITLE,
     VISITORS,
     Desk,
-    make_visitor,
 )
+from tests.factories import ReportFactory, UserFactory, make_visitor, tier
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from tests.factories import (
     ReportFactory,
     ReportQuoteFactory,
 )
-from tests.test_load_demo import snapshot
+from tests.snapshots import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -22,13 +22,13 @@ from django.utils import timezone
 
 from reports.cache.content import SharedPage
 from reports.models import Institution, InstitutionNetwork, Report
+from tests.cookies import message_cookie
 from tests.factories import (
     ReportFactory,
     StaffFactory,
     SubscriptionFactory,
     UserFactory,
 )
-from tests.test_page_cache import message_cookie
 
 pytestmark = pytest.mark.django_db
 

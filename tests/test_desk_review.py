@@ -14,6 +14,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from reports.models import Quote, Report, ReportSnapshot, Review
+from tests.desk_forms import change_url, new_report_form, report_form, run_action
 from tests.factories import (
     FootnoteFactory,
     OrganizationFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
     StaffFactory,
 )
 from tests.rendered_forms import RenderedForm, errors_in
-from tests.test_admin import change_url, new_report_form, report_form, run_action
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 """
 Imports run one way: no circle among the project's modules (imports inside functions included),
-and no module of a room imports what its room's first lines do not allow ("May import: …" in the
-room's __init__ docstring). Read from the source with ast, so a lazy import counts like any other.
+no module of a room imports what its room's first lines do not allow ("May import: …" in the
+room's __init__ docstring), and no test module imports another. Read from the source with ast, so
+a lazy import counts like any other.
 """
 import ast
 import pathlib
@@ -93,3 +94,17 @@ def test_no_import_circle():
         if name not in state:
             visit(name)
     assert not circles, "\n".join(circles)
+
+
+def test_no_test_module_imports_another():
+    """Shared builders live in helper modules (factories, desk_forms, access_matrix…), never in a test module."""
+    tests = ROOT / "tests"
+    crossings = []
+    for path in tests.rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            crossings += [f"{path.relative_to(ROOT)}:{node.lineno} imports {name}" for name in names
+                          if re.match(r"tests(\.\w+)*\.test_", name)]
+    assert not crossings, "\n".join(crossings)

@@ -2,23 +2,15 @@
 import io
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core import serializers
 from django.core.management import call_command
 
 from reports.models import Organization, Person, Report
+from tests.snapshots import snapshot
 
 pytestmark = pytest.mark.django_db
 
 DEMO_PASSWORD = "a-demo-password-for-tests"
-
-
-def snapshot():
-    """Every row the demo could touch, serialized: equal snapshots mean equal data."""
-    models = list(apps.get_app_config("reports").get_models()) + list(apps.get_app_config("taggit").get_models())
-    models += [get_user_model(), apps.get_model("auth", "Group")]
-    return {model._meta.label: serializers.serialize("json", model.objects.order_by("pk")) for model in models}
 
 
 def load_demo(*args):

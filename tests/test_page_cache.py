@@ -13,15 +13,14 @@ import logging
 
 import pytest
 import time_machine
-from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from reports.models import Institution, InstitutionNetwork, Report
+from tests.cookies import message_cookie
 from tests.factories import (
     OrganizationFactory,
     QuoteFactory,
@@ -281,15 +280,6 @@ class TestServedFirst:
         response = client.get("/reports")
         assert response.status_code == 301 and response["Location"] == reverse("report_list")
         assert "X-Page-Cache" not in response
-
-
-def message_cookie(text):
-    """The messages cookie a visitor carries after a page added a message for them."""
-    storage = CookieStorage(RequestFactory().get("/"))
-    storage.add(messages.SUCCESS, text)
-    response = HttpResponse()
-    storage.update(response)
-    return response.cookies[CookieStorage.cookie_name].value
 
 
 class TestInvalidation:

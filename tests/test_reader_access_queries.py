@@ -13,18 +13,21 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.text import slugify
 
 from reports.cache.pages import cached_reader_access, new_generation
 from reports.models import (
-    Institution,
     InstitutionDomain,
     InstitutionMembership,
-    InstitutionNetwork,
 )
 from reports.models.readers import reader_access
 from reports.subscriptions.services import confirm_membership, membership_token
-from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
+from tests.factories import (
+    ReportFactory,
+    SubscriptionFactory,
+    UserFactory,
+    institution,
+    tier,
+)
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +36,6 @@ SITE_ZONE = ZoneInfo("America/New_York")
 TODAY = dt.date(2026, 3, 10)
 NETWORK, ON_NETWORK, ELSEWHERE = "198.51.100.0/24", "198.51.100.23", "203.0.113.9"
 GATED = "GATED-TEXT-MARKER-9d4c"
-
-
-def institution(name, tier_slug, *, ends_on=dt.date(2099, 1, 1), network=None, grace_days=0):
-    created = Institution.objects.create(
-        name=name, slug=slugify(name), tier=tier(tier_slug),
-        starts_on=dt.date(2020, 1, 1), ends_on=ends_on, grace_days=grace_days,
-    )
-    if network:
-        InstitutionNetwork.objects.create(institution=created, cidr=network)
-    return created
 
 
 def member(user, of):

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from reports.cache.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
-from tests.test_reader_access_queries import GATED
+
+GATED = "GATED-TEXT-MARKER-5e1b"
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from reports.models import Report
+from tests.desk_forms import change_url, new_report_form, report_form, run_action
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
 )
 from tests.html_checks import live_html
 from tests.rendered_forms import RenderedForm
-from tests.test_admin import change_url, new_report_form, report_form, run_action
 
 pytestmark = pytest.mark.django_db
 

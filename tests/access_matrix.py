@@ -1,0 +1,86 @@
+"""The access matrix's builders: a premium report carrying a unique marker in each kind of gated text, and the kinds of visitor."""
+
+
+from tests.factories import (
+    FootnoteFactory,
+    OrganizationFactory,
+    OutletFactory,
+    PersonFactory,
+    QuoteFactory,
+    ReportFactory,
+    ReportQuoteFactory,
+    SeriesFactory,
+    tier,
+)
+
+BODY = "MARKER-BODY-4c1d"
+NOTE = "MARKER-FOOTNOTE-9e27"
+QUOTE = "MARKER-QUOTE-b83f"
+ORIGINAL = "MARKER-ORIGINAL-0a5c"
+TITLE = "MARKER-TITLE-77d2"
+GATED_MARKERS = {BODY, NOTE, QUOTE, ORIGINAL}
+
+VISITORS = ["anonymous", "registered", "expired", "lower_tier", "active", "institutional", "staff"]
+READERS = {"active", "institutional", "staff"}
+
+# Where the gated text may be shown to a reader, and which part of it.
+SHOWN_TO_READERS = {
+    "detail": GATED_MARKERS,
+    "print": GATED_MARKERS,
+    "organization": {QUOTE, ORIGINAL},
+    "person": {QUOTE, ORIGINAL},
+    "outlet": {QUOTE, ORIGINAL},
+}
+
+
+class Desk:
+    """A premium report with every kind of gated text, and everything that points at it."""
+
+    def __init__(self, **report_fields):
+        self.series = SeriesFactory()
+        self.organization = OrganizationFactory()
+        self.person = PersonFactory()
+        self.outlet = OutletFactory()
+        self.report = ReportFactory(
+            series=self.series,
+            title=f"Gated report {TITLE}",
+            summary="The public summary of the gated report.",
+            body=f"Gated analysis {BODY}.[1]",
+            required_tier=tier("premium"),
+            **report_fields,
+        )
+        self.report.tags.add("militias")
+        self.report.organizations.add(self.organization)
+        self.report.people.add(self.person)
+        self.report.outlets.add(self.outlet)
+        FootnoteFactory(report=self.report, position=1, text=f"Source {NOTE}")
+        quote = QuoteFactory(
+            person=self.person, organization=self.organization, outlet=self.outlet,
+            translation=f"We will strike {QUOTE}", original_text=f"سنضرب {ORIGINAL}",
+        )
+        ReportQuoteFactory(report=self.report, quote=quote)
+        self.free_report = ReportFactory(series=self.series, title="A free report on the same militias")
+        self.free_report.tags.add("militias")
+        self.free_report.related_reports.add(self.report)
+
+    def surfaces(self):
+        slug = self.report.slug
+        return {
+            "detail": f"/reports/{slug}/",
+            "print": f"/reports/{slug}/print/",
+            "home": "/",
+            "list": "/reports/",
+            "list_filtered": f"/reports/?organization={self.organization.slug}&tag=militias",
+            "related": self.free_report.get_absolute_url(),
+            "series": self.series.get_absolute_url(),
+            "tag": "/tags/militias/",
+            "organization": self.organization.get_absolute_url(),
+            "person": self.person.get_absolute_url(),
+            "outlet": self.outlet.get_absolute_url(),
+            "feed_rss": "/feeds/rss/",
+            "feed_atom": "/feeds/atom/",
+            "series_feed": f"/series/{self.series.slug}/rss/",
+            "tag_feed": "/tags/militias/atom/",
+            "organization_feed": f"/organizations/{self.organization.slug}/rss/",
+            "sitemap": "/sitemap.xml",
+        }
