@@ -19,7 +19,7 @@ from tests.factories import ReportFactory, StaffFactory, SubscriptionFactory, ti
 from tests.processes import free_port, running
 from tests.rendered_forms import RenderedForm
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PASSWORD = "correct horse battery staple"
 GATED = "MARKER-GATED-BODY-e51c"
 

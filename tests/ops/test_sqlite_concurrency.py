@@ -19,7 +19,7 @@ import pytest
 from tests.processes import free_port, running
 from tests.rendered_forms import RenderedForm
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PASSWORD = "sqlite-concurrency-password"
 VISITS = 30  # per kind of visitor, all at once
 

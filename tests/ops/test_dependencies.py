@@ -3,7 +3,7 @@ import importlib.metadata
 import pathlib
 import re
 
-CONSTRAINTS = pathlib.Path(__file__).resolve().parents[1] / "constraints.txt"
+CONSTRAINTS = pathlib.Path(__file__).resolve().parents[2] / "constraints.txt"
 INSTALLERS = {"pip", "setuptools", "wheel"}  # the venv's own tools, not the project's
 
 

@@ -1,7 +1,7 @@
 """
 The access matrix, extended to the interop surfaces: STIX bundles, CSV downloads and the JSON API.
 
-The same premium report as in tests/test_access_matrix.py carries unique markers in its body, a
+The same premium report as in tests/access/test_access_matrix.py carries unique markers in its body, a
 footnote and a quote; each must appear in an export or API answer exactly when the visitor may
 read the report, for every kind of visitor, whether they come with their session or (for the API)
 with a token of their own. The teaser (the title) stays public wherever reports are listed.

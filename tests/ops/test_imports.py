@@ -8,7 +8,7 @@ import ast
 import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGE = "reports"
 ALLOWED = re.compile(r"^May import: (.+)$", re.MULTILINE)
 
