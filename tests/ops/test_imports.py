@@ -2,7 +2,8 @@
 Imports run one way: no circle among the project's modules (imports inside functions included),
 no module of a room imports what its room's first lines do not allow ("May import: …" in the
 room's __init__ docstring), and no test module imports another. Read from the source with ast, so
-a lazy import counts like any other.
+a lazy import counts like any other. Test modules live in rooms (packages below tests/), under
+names no other test module has.
 """
 import ast
 import pathlib
@@ -96,11 +97,26 @@ def test_no_import_circle():
     assert not circles, "\n".join(circles)
 
 
+def suite_modules():
+    """Every test module, in whichever folder below tests/."""
+    return sorted((ROOT / "tests").rglob("test_*.py"))
+
+
+def test_test_modules_live_in_rooms_under_names_of_their_own():
+    """tests/<room>/test_*.py, each room a package; two modules of one name would be one too many."""
+    paths = suite_modules()
+    assert paths
+    outside = [str(path.relative_to(ROOT)) for path in paths
+               if path.parent == ROOT / "tests" or not (path.parent / "__init__.py").exists()]
+    assert not outside, "not in a room (a package below tests/):\n" + "\n".join(outside)
+    names = [path.name for path in paths]
+    assert len(set(names)) == len(names), sorted({name for name in names if names.count(name) > 1})
+
+
 def test_no_test_module_imports_another():
     """Shared builders live in helper modules (factories, desk_forms, access_matrix…), never in a test module."""
-    tests = ROOT / "tests"
     crossings = []
-    for path in tests.rglob("test_*.py"):
+    for path in suite_modules():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom):
