@@ -2,11 +2,11 @@
 Keep the search documents current: any save that changes what a report's document holds marks the
 report for re-indexing, done once per report when the transaction commits (see reports.search.engine).
 
-Keep the page cache current: any save, deletion or link change of what public pages show (every
-model of this app and of taggit, but for records of readers and their activity) starts a new page
-cache generation (see reports.cache.pages); a change of a subscription or a membership starts a new
-access generation (see reports.cache.pages.cached_reader_access). A save or deletion of a user drops what the cache keeps of
-them (see reports.cache.signed_in).
+Keep what the cache keeps current (reports.cache.store), each change named for what changed: any
+save, deletion or link change of what public pages show (every model of this app and of taggit,
+but for records of readers and their activity, NOT_ON_PAGES) is `pages_changed`; a subscription or
+membership's is `holdings_changed` (reports.cache.readers); a user's is `user_changed`
+(reports.cache.signed_in).
 
 Keep the desk's history whole: each revision that holds a report gets a snapshot of the report's
 content and state once the revision is saved (see reports.desk.history).
@@ -16,8 +16,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from reversion.signals import post_revision_commit
 
-from reports.cache.pages import ACCESS_GENERATION_KEY, invalidate
-from reports.cache.signed_in import forget_user
+from reports.cache.signed_in import user_changed
+from reports.cache.store import holdings_changed, pages_changed
 from reports.desk.history import record_snapshots
 from reports.models import (
     AlertState,
@@ -58,27 +58,27 @@ def shown_on_pages(model):
 @receiver(post_delete)
 def page_content_changed(sender, **kwargs):
     if shown_on_pages(sender):
-        invalidate()
+        pages_changed()
 
 
 @receiver(m2m_changed)
 def page_links_changed(sender, action, **kwargs):
     if action.startswith("post_") and shown_on_pages(sender):
-        invalidate()
+        pages_changed()
 
 
 @receiver(post_save, sender=Subscription)
 @receiver(post_delete, sender=Subscription)
 @receiver(post_save, sender=InstitutionMembership)
 @receiver(post_delete, sender=InstitutionMembership)
-def holdings_changed(sender, **kwargs):
-    invalidate(ACCESS_GENERATION_KEY)
+def subscription_or_membership_changed(sender, **kwargs):
+    holdings_changed()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)
-def user_changed(sender, instance, **kwargs):
-    forget_user(instance.pk)
+def user_saved_or_deleted(sender, instance, **kwargs):
+    user_changed(instance.pk)
 
 
 def reindex(**lookup):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from reports.subscriptions.accounts import finish_background_mail
 from tests.factories import StaffFactory, SubscriptionFactory, UserFactory, tier
@@ -57,3 +58,15 @@ def jttm_subscriber(db, jttm):
 @pytest.fixture
 def premium_subscriber(db, premium):
     return SubscriptionFactory(user__username="premium-subscriber", tier=premium).user
+
+
+@pytest.fixture
+def client_for():
+    """A test client of its own (its own cookies), signed in as the user given."""
+
+    def signed_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return signed_in

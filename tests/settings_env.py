@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,7 +14,7 @@ SETTINGS_VARIABLES = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "LOCAL_HTTP",
     "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
-    "STAFF_REQUIRE_2FA", "TRUSTED_PROXY_COUNT",
+    "STAFF_REQUIRE_2FA", "TRUSTED_PROXY_COUNT", "CACHE_DIR",
 }
 
 
@@ -24,6 +25,7 @@ def production_env(**changes):
         DJANGO_SETTINGS_MODULE="memri.settings.base",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="reports.example.org",
+        CACHE_DIR=tempfile.mkdtemp(prefix="memri-cache-"),  # a server's own, not the test process's
     )
     for name, value in changes.items():
         if value is None:

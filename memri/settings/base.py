@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "reports.cache.signed_in.AuthenticationMiddleware",
     "reports.ops.middleware.DeskOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "reports.ops.middleware.PrivateForReadersMiddleware",
+    # Decides, for every response, whether shared caches may keep it (private, or kept by no one).
+    "reports.cache.privacy.CacheControlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,9 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache: Redis when CACHE_URL (or REDIS_URL) names one, shared by every app server; otherwise
-# each process's own memory. Short socket timeouts: a cache server that hangs must fail /health/
-# and the page cache quickly, not hold every request.
+# The cache, shared by every process that serves the site: Redis when CACHE_URL (or REDIS_URL)
+# names one, for several app servers; otherwise files on this machine's disk (CACHE_DIR), for the
+# processes of one server (`make run`'s gunicorn workers). Short socket timeouts: a cache server
+# that hangs must fail /health/ and the page cache quickly, not hold every request.
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("CACHE_URL (or REDIS_URL) must be a redis:// URL, e.g. redis://127.0.0.1:6379/0")
@@ -142,23 +144,19 @@ CACHES = {
         },
     }
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "reports.cache.backends.DiskCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
+        "OPTIONS": {"size_limit": int(os.environ.get("CACHE_DISK_MB", "512")) * 2**20},
+    }
 }
-# Whether every process reads the same cache. Only then do requests use what the cache keeps of
-# the database as of a generation (a reader's holdings, institutions' networks, a report, reads
-# just recorded): a change made through one process must be seen at once by all.
-SHARED_CACHE = bool(CACHE_URL)
-# Sessions live in the database, so that a login made on one server holds on all; read through the
-# cache only when the cache is shared: a logout must not live on in another process's memory.
-SESSION_ENGINE = "reports.cache.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database, so that a login made on one server holds on all, read through the cache.
+SESSION_ENGINE = "reports.cache.sessions"
 # How long pages for anonymous visitors are kept in the cache (reports/cache/pages.py); 0 turns it off.
-# Off by default without a shared cache: each process's memory would keep pages that edits made
-# through another process do not reach.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0"))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long pages are kept as made for each audience, signed-in readers included, the visitor's own
-# parts left out (reports/cache/content.py); 0 turns it off. Off by default without a shared cache,
-# for the same reason.
-CONTENT_CACHE_SECONDS = int(os.environ.get("CONTENT_CACHE_SECONDS", "600" if CACHE_URL else "0"))
+# parts left out (reports/cache/content.py); 0 turns it off.
+CONTENT_CACHE_SECONDS = int(os.environ.get("CONTENT_CACHE_SECONDS", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

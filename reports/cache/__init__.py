@@ -1,11 +1,14 @@
 """
-The cache: every way the site keeps what it made or read, and how it is forgotten.
+The cache: every way the site keeps what it made or read, behind one seam.
 
-pages (the page cache, the generations every change replaces, kept values and claims, what a
-signed-in reader holds), content (pages kept per audience and kind of visitor), signed_in (the user
-as kept, the sessions' cookie naming them), sessions (Django's cached_db read in the page's round
-trip), near (each process's copy of what it read, kept exact by Redis), backends (the Redis client).
-Used by the site's surfaces and middleware; never by the models or the access policy.
+store (the seam: the request's one round trip, generations and the changes that replace them,
+entries, remembered values, claims), pages (public pages as anonymous visitors get them), content
+(pages kept per audience and kind of visitor), readers (what a reader holds, institutions'
+networks), signed_in (the user as kept, the cookie naming them), sessions (Django's cached_db read
+in the request's round trip), reads (gated reads claimed once), privacy (which responses shared
+caches may keep: decided there alone), backends (Redis with each process's near copy, near; the
+disk cache of one server). Used by the site's surfaces and middleware; never by the models or the
+access policy.
 
 May import: reports.cache, reports.models, reports.ops.client
 """

@@ -1,4 +1,6 @@
 """
+The cache's backends: Redis for several app servers, files on disk for the processes of one.
+
 Django's Redis cache, keeping one `redis.Redis` client per connection pool, taking keys as Redis
 does, and (with `near_cache_bytes` in OPTIONS) keeping what it read in this process's memory.
 
@@ -8,8 +10,7 @@ as long as the rest of that request. A client is safe to share between threads (
 come from the pool), so one per pool is enough.
 
 Django also checks every key against memcached's limits (length, spaces, control characters),
-which Redis does not have: a few microseconds a key, a dozen keys per page. The checks still run
-where the cache is this process's memory (without CACHE_URL, and in the test suite's SQLite pass).
+which Redis does not have: a few microseconds a key, a dozen keys per page (diskcache skips them too).
 
 With a near cache (reports/cache/near.py; one server only: with replicas, reads go to them as
 Django has it), reads are answered from the values this process read before, which Redis keeps
@@ -17,6 +18,7 @@ exact by telling it of every change; writes through this process drop their keys
 """
 import contextlib
 
+from diskcache import DjangoCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from redis.backoff import NoBackoff
@@ -111,3 +113,16 @@ class RedisCache(DjangoRedisCache):
 
     def validate_key(self, key):
         """Any key Redis takes (see above)."""
+
+
+class DiskCache(DjangoCache):
+    """
+    diskcache's Django cache (SQLite files and a folder on this machine), shared by every process
+    of one server; its reads and writes wait 10 ms at most for another process's write, then count
+    as a miss or are dropped. Each thread keeps its connections open from one request to the next
+    (Django closes caches when a request ends; reopening costs more than the reads of a page), and
+    a forked process opens its own.
+    """
+
+    def close(self, **kwargs):
+        """Keep the connections (see above)."""

@@ -1,10 +1,9 @@
 """
-Who is reading: the signed-in user, told without a query when the cache is shared, and the address
-they read from.
+Who is reading: the signed-in user, told without a query, and the address they read from.
 
 Django's AuthenticationMiddleware loads the session's user from the database on every request and
-checks the session against a hash of their password. Where every process shares the cache
-(SHARED_CACHE), what pages need of a user is kept in it instead: every field but the password, and
+checks the session against a hash of their password. What pages need of a user is kept in the
+cache (which every process shares) instead: every field but the password, and
 the session hash the password gives (the secret every one of their sessions already holds). A
 session holding that hash is that user's; anything else (nothing kept, another hash, a session of
 another backend, a cache that cannot be asked) goes Django's own way, which also upgrades or ends
@@ -18,7 +17,7 @@ loads it from the database, and saving the user saves the other fields only.
 
 The user is looked up when first asked for, as with Django. A cookie names the user the session
 is signed in as (set and dropped as the session changes), so that the session, the user as kept,
-their holdings and whatever the view announces (reports.cache.pages.expect; `claimed_user_pk`) come
+their holdings and whatever the view announces (reports.cache.store.expect; `claimed_user_pk`) come
 from the cache in one round trip. The cookie only names keys to read: the session decides.
 """
 import functools
@@ -41,13 +40,8 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import SimpleLazyObject
 
-from reports.cache.pages import (
-    cached_reader_access,
-    expect,
-    expect_reader_access,
-    invalidate,
-    remembered,
-)
+from reports.cache.readers import cached_reader_access, expect_reader_access
+from reports.cache.store import expect, remembered, replace_generation
 from reports.ops.client import client_ip
 
 SIGNED_IN_USER_SECONDS = 10 * 60
@@ -62,9 +56,9 @@ def user_generation_key(user_pk):
     return f"signed-in-user:generation:{user_pk}"
 
 
-def forget_user(user_pk):
-    """Drop what the cache keeps of this user, for every process (see caching.invalidate)."""
-    invalidate(user_generation_key(user_pk))
+def user_changed(user_pk):
+    """The user was saved or deleted: what the cache keeps of them is stale for every process."""
+    replace_generation(user_generation_key(user_pk))
 
 
 @functools.cache
@@ -103,7 +97,7 @@ def claimed_user_pk(request):
 def expect_user(request, user_pk):
     """Announce what looking up the user reads: the session, the user as kept and their holdings."""
     session = request.session
-    if settings.SHARED_CACHE and session.session_key and isinstance(session, cached_db.SessionStore):
+    if session.session_key and isinstance(session, cached_db.SessionStore):
         expect(session.cache_key, kept_user_key(user_pk), user_generation_key(user_pk))
         expect_reader_access(user_pk)
 
@@ -133,7 +127,7 @@ def kept_user(request):
 
 def get_user(request):
     if not hasattr(request, "_cached_user"):
-        user = (settings.SHARED_CACHE and kept_user(request)) or auth.get_user(request)
+        user = kept_user(request) or auth.get_user(request)
         # So that the access policy can give readers on an institution's network its access, and
         # learn what the user holds through the cache (reports.models.readers).
         user.client_ip = client_ip(request)

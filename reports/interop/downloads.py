@@ -1,5 +1,5 @@
 """
-Files readers and the desk download: CSV through one writer, and the cache headers every download gets.
+Files readers and the desk download: CSV through one writer, each download answering its caller alone.
 
 Every CSV cell goes through `spreadsheet_safe`: quotes and titles come from hostile media, and a
 cell that starts like a formula would run when the file is opened in a spreadsheet.
@@ -7,7 +7,8 @@ cell that starts like a formula would run when the file is opened in a spreadshe
 import csv
 
 from django.http import StreamingHttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from reports.cache.privacy import for_this_caller
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,11 +37,4 @@ def csv_response(filename, header, rows):
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return personal(response)
-
-
-def personal(response):
-    """What a download holds depends on who asks: no shared cache may keep it for someone else."""
-    patch_cache_control(response, private=True)
-    patch_vary_headers(response, ["Cookie", "Authorization"])
-    return response
+    return for_this_caller(response)

@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 
-from reports.interop.downloads import csv_response, personal
+from reports.cache.privacy import for_this_caller
+from reports.interop.downloads import csv_response
 from reports.interop.stix import (
     MEDIA_TYPE,
     organization_bundle,
@@ -37,7 +38,7 @@ QUOTE_COLUMNS = [
 def stix_response(bundle, filename):
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=2), content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return personal(response)
+    return for_this_caller(response)
 
 
 def local_date(moment):

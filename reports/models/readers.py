@@ -9,7 +9,7 @@ while its term, grace days included, runs. Desk staff read everything.
 
 Whoever looks a user up may hand over a faster way to what they hold: a function, set on the user
 as `find_reader_access`, that answers as `holdings_in_database` does (the site's authentication
-does, through the cache: reports.cache.pages.cached_reader_access). What was found is kept on the
+does, through the cache: reports.cache.readers.cached_reader_access). What was found is kept on the
 user object for the rest of the request. No cache is asked here.
 """
 import ipaddress

@@ -19,7 +19,7 @@ class ReadQuerySet(models.QuerySet):
         """
         Record a read, unless the same reader read the same report within DOUBLE_CLICK: as `first`
         says (whether a shared cache found this the reader's first request, atomically for every
-        server; see reports.cache.pages.claim), or, when it could not tell (None), as the reads recorded tell.
+        server; see reports.cache.reads), or, when it could not tell (None), as the reads recorded tell.
         """
         reader = {"user": user} if user is not None else {"user": None, "ip": ip}
         if first is False:

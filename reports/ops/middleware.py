@@ -1,10 +1,7 @@
 import functools
 
 from django.urls import get_script_prefix, reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_otp.middleware import OTPMiddleware
-
-from reports.models.readers import ACCESS_ATTRIBUTE
 
 
 class HeadWithoutBodyMiddleware:
@@ -46,28 +43,3 @@ class DeskOTPMiddleware(OTPMiddleware):
 @functools.lru_cache(maxsize=8)
 def desk_address(script_prefix):
     return reverse("admin:index")
-
-
-class PrivateForReadersMiddleware:
-    """
-    Pages rendered for a signed-in reader may hold what only they may see (gated text, their
-    account), and so may pages for an anonymous reader on an institution's network whose making
-    asked the access policy: no shared cache may keep them. Other anonymous pages are left cacheable.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and (user.is_authenticated or holds_a_tier(user)):
-            patch_cache_control(response, private=True)
-            patch_vary_headers(response, ["Cookie"])
-        return response
-
-
-def holds_a_tier(user):
-    """Whether the access policy, if this request asked it, found the visitor holding a tier."""
-    rank, _institution = getattr(user, ACCESS_ATTRIBUTE, (None, None))
-    return rank is not None

@@ -4,19 +4,14 @@ Public pages. Every view that shows reports starts from the access policy on `Re
 """
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
-from django.utils.cache import (
-    add_never_cache_headers,
-    patch_cache_control,
-    patch_vary_headers,
-)
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from reports.cache.content import SharedContentMixin
-from reports.cache.pages import claim, expect, remembered
+from reports.cache.privacy import for_no_one
+from reports.cache.reads import expect_read_claim, record_read
 from reports.cache.signed_in import claimed_user_pk
 from reports.models import (
     Follow,
@@ -24,14 +19,12 @@ from reports.models import (
     Outlet,
     Person,
     Quote,
-    Read,
     Report,
     Series,
     Tier,
 )
-from reports.models.readers import is_desk_staff, preview_audiences, reader_access
+from reports.models.readers import is_desk_staff, preview_audiences
 from reports.models.reports import tags_in_use
-from reports.models.usage import DOUBLE_CLICK, double_click_key
 from reports.search.engine import (
     SearchPaginator,
     highlight,
@@ -126,48 +119,24 @@ class ReportDetailView(SharedContentMixin, DetailView):
     """
 
     context_object_name = "report"
+    kept_object_prefix = "published-report"
+    counts_as_read = True  # a read of gated text counts in institutions' usage reports
 
     def get_queryset(self):
         return Report.objects.viewable_by(self.request.user).for_page()
 
     def get_object(self, queryset=None):
-        """The report, looked up once per request, with who the page is for and whether they may read it."""
+        """The report (looked up once per request), who the page is rendered for, and whether they may read it."""
         if not hasattr(self, "object"):
-            self.object = self.find_report(queryset)
-            self.viewer = self.get_viewer()
+            self.object = self.kept_object(lambda: super(ReportDetailView, self).get_object(queryset))
+            self.audiences = preview_audiences() if is_desk_staff(self.request.user) else {}
+            self.viewer = self.audiences.get(self.request.GET.get("as"), self.request.user)
             self.can_read = self.object.is_readable_by(self.viewer)
         return self.object
 
-    def find_report(self, queryset):
-        """
-        The report as get_queryset() finds it for the visitor: for anyone but the desk, the same
-        published report, kept in the cache with the content cache's pages.
-        """
-        key = None if is_desk_staff(self.request.user) else self.kept_report_key()
-        if key is None:
-            return super().get_object(queryset)
-        return remembered(
-            key, lambda: super(ReportDetailView, self).get_object(queryset), timeout=settings.CONTENT_CACHE_SECONDS
-        )
-
-    def kept_report_key(self):
-        """Where the published report is kept for every visitor but the desk; None when it is looked up every time."""
-        if settings.CONTENT_CACHE_SECONDS <= 0:
-            return None
-        return f"published-report:{self.kwargs[self.slug_url_kwarg]}"
-
-    def get_viewer(self):
-        """Who the page is rendered for: the visitor, or the audience desk staff preview it as."""
-        self.audiences = preview_audiences() if is_desk_staff(self.request.user) else {}
-        self.audience = self.request.GET.get("as")
-        return self.audiences.get(self.audience, self.request.user)
-
     def likely_audiences(self):
-        # Anonymous visitors mostly get the teaser (the text when it is complimentary, or on an
-        # institution's network); a signed-in visitor's holdings are not known yet.
-        if claimed_user_pk(self.request) is not None:
-            return ["reader", "signed-in"]
-        return ["anonymous"]
+        # Anonymous visitors mostly get the teaser; a signed-in visitor's holdings are not known yet.
+        return ["reader", "signed-in"] if claimed_user_pk(self.request) is not None else ["anonymous"]
 
     def content_audience(self):
         """The readers of its text, or the signed-in or anonymous visitors who get the teaser; desk previews are not kept."""
@@ -178,22 +147,16 @@ class ReportDetailView(SharedContentMixin, DetailView):
             return "reader"
         return "signed-in" if self.viewer.is_authenticated else "anonymous"
 
+    def announce_reads(self):
+        super().announce_reads()
+        expect_read_claim(self.request, self.kwargs[self.slug_url_kwarg])
+
     def get(self, request, *args, **kwargs):
-        # Announced before the visitor is looked up (reports.cache.signed_in), so that the session, the
-        # report, the visitor with their holdings, the kept page and whether their read was just
-        # recorded come from the cache in one round trip.
-        reader_pk = claimed_user_pk(request)
-        expect(self.kept_report_key())
-        if reader_pk is not None:
-            expect(double_click_key(self.kwargs[self.slug_url_kwarg], reader_pk))
         response = super().get(request, *args, **kwargs)
-        self.record_read()
-        if not self.object.is_published() or self.audiences:
-            add_never_cache_headers(response)
-        elif self.can_read and not self.object.is_complimentary:
-            # Gated text: no shared cache may keep this page for someone else.
-            patch_cache_control(response, private=True)
-            patch_vary_headers(response, ["Cookie"])
+        if self.audiences or not self.object.is_published():
+            return for_no_one(response)
+        if self.counts_as_read and self.can_read and not self.object.is_complimentary:
+            record_read(request, self.object)
         return response
 
     def get_context_data(self, **kwargs):
@@ -203,7 +166,7 @@ class ReportDetailView(SharedContentMixin, DetailView):
             viewer=self.viewer,
             can_read=self.can_read,
             audiences=self.audiences,
-            audience=self.audience if self.audience in self.audiences else None,
+            audience=self.request.GET.get("as") if self.request.GET.get("as") in self.audiences else None,
             structured_data=news_article(report, self.request),
             related=report.related_reports.published().for_listing(),
             tiers=Tier.objects.all(),
@@ -215,20 +178,6 @@ class ReportDetailView(SharedContentMixin, DetailView):
                 "quote__person", "quote__organization", "quote__outlet"
             )
         return context
-
-    counts_as_read = True
-
-    def record_read(self):
-        """A read of gated text by a reader (not the desk, not a preview) counts in usage reports."""
-        report, user = self.object, self.request.user
-        if not (self.counts_as_read and self.can_read and not report.is_complimentary):
-            return
-        if self.audiences or not report.is_published() or self.request.method != "GET":
-            return
-        institution = reader_access(user)[1]
-        reader, ip = (user, None) if user.is_authenticated else (None, getattr(user, "client_ip", None))
-        first = claim(double_click_key(report.slug, reader and reader.pk, ip), DOUBLE_CLICK.seconds)
-        Read.objects.record(report=report, user=reader, institution=institution, ip=ip, first=first)
 
 
 class ReportPrintView(ReportDetailView):

@@ -3,5 +3,5 @@ Readers and their access: granting subscriptions and joining institutions (servi
 e-mail alerts (alerts, views), institutions' usage reports (usage_reports), and what keeps accounts
 safe (accounts: password reset and change).
 
-May import: reports.subscriptions, reports.models, reports.ops
+May import: reports.subscriptions, reports.cache.privacy, reports.models, reports.ops
 """

@@ -2,9 +2,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import add_never_cache_headers
 from django.views import View
 
+from reports.cache.privacy import for_no_one
 from reports.models import APIToken
 from reports.subscriptions.forms import APITokenForm
 from reports.subscriptions.views import AccountView
@@ -23,9 +23,7 @@ class APITokenCreateView(AccountView):
             form = APITokenForm(user=request.user)
         context = self.get_context_data(new_token=new_token)
         context["token_form"] = form
-        response = self.render_to_response(context)
-        add_never_cache_headers(response)
-        return response
+        return for_no_one(self.render_to_response(context))
 
 
 class APITokenRevokeView(LoginRequiredMixin, View):

@@ -1,11 +1,11 @@
 """
-Round trips to the cache per page (reports/cache/pages.py, RequestReads), and what is kept in the
-cache only when every process shares it (SHARED_CACHE).
+Round trips to the cache per page (reports/cache/store.py, RequestReads), and which cache a
+deployment gets.
 
 A report page asks the cache for the generation token, the report, the signed-in user and their
 holdings, the kept page and whether the reader's read was just recorded: all in one round trip,
-whatever asks first. The cache is the suite's own (Redis on the PostgreSQL pass, this process's
-memory on the SQLite pass); the tests count the calls made on it, which still reach it.
+whatever asks first. The cache is the suite's own (Redis on the PostgreSQL pass, the disk cache on
+the SQLite pass); the tests count the calls made on it, which still reach it.
 """
 import datetime as dt
 import subprocess
@@ -18,8 +18,8 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from reports.cache.signed_in import SIGNED_IN_AS_COOKIE, kept_user_key
-from reports.models import InstitutionNetwork, Read, Subscription
-from tests.factories import ReportFactory, SubscriptionFactory, institution, tier
+from reports.models import Read
+from tests.factories import ReportFactory, SubscriptionFactory, tier
 from tests.processes import needs_redis_server, stop
 from tests.settings_env import manage, production_env, settings_under
 
@@ -162,44 +162,12 @@ class TestDoubleClick:
         assert Read.objects.count() == 2
 
 
-@pytest.fixture
-def unshared_cache(settings):
-    """As without CACHE_URL: each process's own memory, so pages and lookups are not kept in it."""
-    settings.SHARED_CACHE = False
-    settings.PAGE_CACHE_SECONDS = settings.CONTENT_CACHE_SECONDS = 0
-
-
-@pytest.mark.usefixtures("unshared_cache")
-class TestWithoutASharedCache:
-    """Another process's saves do not reach this one's memory: it must read what it decides on afresh."""
-
-    def test_a_subscription_ended_in_another_process_ends_access_at_once(self, client, gated):
-        subscription = SubscriptionFactory(tier=tier("premium"))
-        client.force_login(subscription.user)
-        assert GATED in client.get(gated.get_absolute_url()).content.decode()
-        # No signal of this process sees the change, as when another process makes it.
-        yesterday = timezone.localdate() - dt.timedelta(days=1)
-        Subscription.objects.filter(pk=subscription.pk).update(
-            starts_on=yesterday, ends_on=yesterday, grace_days=0, access_ends_on=yesterday
-        )
-        assert GATED not in client.get(gated.get_absolute_url()).content.decode()
-
-    def test_a_network_added_in_another_process_is_honoured_at_once(self, client, gated):
-        agency = institution("Agency", "premium")
-        assert GATED not in client.get(gated.get_absolute_url(), REMOTE_ADDR="198.51.100.23").content.decode()
-        InstitutionNetwork.objects.bulk_create([InstitutionNetwork(institution=agency, cidr="198.51.100.0/24")])
-        assert GATED in client.get(gated.get_absolute_url(), REMOTE_ADDR="198.51.100.23").content.decode()
-
-    def test_reads_are_counted_once_by_the_database(self, client, gated):
-        client.force_login(SubscriptionFactory(tier=tier("premium")).user)
-        client.get(gated.get_absolute_url())
-        client.get(gated.get_absolute_url())
-        assert Read.objects.count() == 1
-
-
-def test_the_cache_is_shared_exactly_when_it_is_redis():
-    assert settings_under(production_env(CACHE_URL="redis://127.0.0.1:6379/0"), "SHARED_CACHE") == {"SHARED_CACHE": True}
-    assert settings_under(production_env(CACHE_URL=None, REDIS_URL=None), "SHARED_CACHE") == {"SHARED_CACHE": False}
+def test_the_cache_is_redis_when_named_and_else_on_this_machines_disk():
+    redis = settings_under(production_env(CACHE_URL="redis://127.0.0.1:6379/0"), "CACHES")["CACHES"]["default"]
+    assert redis["BACKEND"] == "reports.cache.backends.RedisCache"
+    disk = settings_under(production_env(CACHE_URL=None, REDIS_URL=None, CACHE_DIR="/srv/memri-cache"), "CACHES")
+    assert disk["CACHES"]["default"]["BACKEND"] == "reports.cache.backends.DiskCache"
+    assert disk["CACHES"]["default"]["LOCATION"] == "/srv/memri-cache"
 
 
 @needs_redis_server

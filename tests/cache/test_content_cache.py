@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.cache.content import SharedPage
+from reports.cache.store import MISSING
 from reports.models import Institution, InstitutionNetwork, Report
 from tests.cookies import message_cookie
 from tests.factories import (
@@ -47,14 +48,8 @@ def gated(premium):
     return ReportFactory(title="A report for premium readers", required_tier=premium, body=f"Gated: {BODY}.")
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def visitors(premium, jttm):
+def visitors(premium, jttm, client_for):
     """Every kind of visitor, each with their own client."""
     expired = UserFactory(username="expired")
     SubscriptionFactory(user=expired, tier=premium, starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2021, 1, 1))
@@ -72,12 +67,12 @@ def visitors(premium, jttm):
     return {
         "anonymous": Client(),
         "institutional": Client(REMOTE_ADDR="198.51.100.23"),
-        "registered": signed_in(UserFactory(username="registered")),
-        "expired": signed_in(expired),
-        "lower tier": signed_in(lower),
-        "reader one": signed_in(readers[0]),
-        "reader two": signed_in(readers[1]),
-        "staff": signed_in(StaffFactory(group="Analysts")),
+        "registered": client_for(UserFactory(username="registered")),
+        "expired": client_for(expired),
+        "lower tier": client_for(lower),
+        "reader one": client_for(readers[0]),
+        "reader two": client_for(readers[1]),
+        "staff": client_for(StaffFactory(group="Analysts")),
     }
 
 
@@ -114,10 +109,10 @@ class TestPaywall:
         assert cache_state(anonymous) == "miss" and "My account" not in anonymous.content.decode()
         assert "Log in to read on" in anonymous.content.decode()
 
-    def test_a_subscription_that_ends_changes_the_page_at_once(self, premium, gated):
+    def test_a_subscription_that_ends_changes_the_page_at_once(self, premium, gated, client_for):
         reader = UserFactory()
         subscription = SubscriptionFactory(user=reader, tier=premium)
-        client = signed_in(reader)
+        client = client_for(reader)
         assert BODY in client.get(gated.get_absolute_url()).content.decode()
         subscription.ends_on = timezone.localdate() - dt.timedelta(days=subscription.grace_days + 1)
         subscription.save()
@@ -213,9 +208,9 @@ class TestWhatIsKept:
         with_token = visit()
         made = HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(with_token)}">')
         SharedPage(with_token, "everyone").keep(made)
-        assert SharedPage(visit(), "everyone").entry is None
+        assert SharedPage(visit(), "everyone").kept is MISSING
         SharedPage(visit(), "everyone").keep(HttpResponse("<p>The same for every visitor.</p>"))
-        assert SharedPage(visit(), "everyone").entry is not None
+        assert SharedPage(visit(), "everyone").kept is not MISSING
 
     def test_off_when_content_cache_seconds_is_0(self, client, gated, settings):
         settings.CONTENT_CACHE_SECONDS = 0

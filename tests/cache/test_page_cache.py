@@ -1,5 +1,5 @@
 """
-The page cache (reports/cache/pages.py), on the cache the suite runs with: this process's memory, or
+The page cache (reports/cache/pages.py), on the cache the suite runs with: the disk cache, or
 Redis when REDIS_URL is set (the PostgreSQL pass of scripts/run-tests).
 
 Gated text never reaches an anonymous visitor through the cache, whatever the order of requests;

@@ -4,7 +4,7 @@ never a session that Django's own check would end.
 
 Each test signs a reader in, lets a page keep what the cache holds of them, changes the account
 the way the desk or another server would, and asks a page again. The cache is the suite's own
-(Redis on the PostgreSQL pass, this process's memory on the SQLite pass).
+(Redis on the PostgreSQL pass, the disk cache on the SQLite pass).
 """
 import pickle
 
@@ -120,13 +120,6 @@ def test_a_reader_changing_their_password_stays_signed_in_and_reads_on(client, s
     assert response.status_code == 302
     assert reads_gated_text(client, gated)
     assert get_user_model().objects.get(pk=subscriber.pk).check_password("a new long passphrase")
-
-
-def test_without_a_shared_cache_the_user_is_read_from_the_database(client, subscriber, settings):
-    settings.SHARED_CACHE = False
-    # As another process would, without a save's signal reaching this one.
-    get_user_model().objects.filter(pk=subscriber.pk).update(is_active=False)
-    assert not signed_in(client)
 
 
 class TestSignedInCookie:

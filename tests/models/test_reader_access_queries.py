@@ -1,5 +1,5 @@
 """
-What the access policy asks the database about a reader (reports/models/readers.py, through reports.cache.pages), and where its rules end.
+What the access policy asks the database about a reader (reports/models/readers.py, through reports.cache.readers), and where its rules end.
 
 A signed-in reader's own subscriptions and memberships cost one query. An address on no
 institution's network costs none: the networks the page cache keeps for its generation tell so.
@@ -14,7 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.cache.pages import cached_reader_access, new_generation
+from reports.cache.readers import cached_reader_access
+from reports.cache.store import pages_changed
 from reports.models import (
     InstitutionDomain,
     InstitutionMembership,
@@ -114,7 +115,7 @@ class TestQueries:
         assert access_and_queries(subscriber, ON_NETWORK) == ((rank("premium"), agency), 1)
 
     def test_the_networks_are_read_once_per_generation(self, agency, django_assert_num_queries):
-        new_generation()
+        pages_changed()
         with django_assert_num_queries(1):
             reader_access(visitor(ip=ELSEWHERE))
         with django_assert_num_queries(0):

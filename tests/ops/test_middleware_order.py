@@ -27,5 +27,6 @@ def test_the_page_cache_answers_before_sessions_and_users_are_looked_at():
         assert position("PageCacheMiddleware") < position(later), later
 
 
-def test_private_pages_are_marked_after_the_user_is_known():
-    assert position("AuthenticationMiddleware") < position("PrivateForReadersMiddleware")
+def test_private_pages_are_marked_after_the_user_is_known_and_before_the_page_cache_stores_them():
+    """reports.cache.privacy decides from the user; the page cache refuses what it marked private."""
+    assert position("PageCacheMiddleware") < position("AuthenticationMiddleware") < position("CacheControlMiddleware")

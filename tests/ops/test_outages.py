@@ -215,8 +215,6 @@ def test_after_a_redis_restart_the_next_signed_in_request_answers(client, settin
             "BACKEND": "reports.cache.backends.RedisCache", "LOCATION": redis.url,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "near_cache_bytes": 2**20},
         }}
-        settings.SESSION_ENGINE = "reports.cache.sessions"
-        settings.SHARED_CACHE = True
         client.force_login(UserFactory(is_staff=True, is_superuser=True))
         assert client.get(reverse(page)).status_code == 200
         redis.restart()

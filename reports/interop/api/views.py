@@ -5,7 +5,6 @@ Bad parameters answer 400 with what was wrong (unlike the site's list, which dro
 so: a program should hear about its mistakes); an unknown page or object answers 404.
 """
 from django import forms
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
@@ -13,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from reports.cache.privacy import for_this_caller
 from reports.interop.api.serializers import (
     ErrorSerializer,
     OrganizationSerializer,
@@ -118,11 +118,8 @@ class ReadOnlyAPIView(generics.GenericAPIView):
                     setattr(request.user, noted, getattr(site_user, noted))
 
     def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
         # What an answer holds depends on who asks: no shared cache may keep it for someone else.
-        patch_cache_control(response, private=True)
-        patch_vary_headers(response, ["Authorization", "Cookie"])
-        return response
+        return for_this_caller(super().finalize_response(request, response, *args, **kwargs))
 
 
 @extend_schema_view(get=extend_schema(

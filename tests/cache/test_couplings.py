@@ -1,0 +1,151 @@
+"""
+What the caches assume of the rest of the site, each test named for the coupling it holds:
+
+- the content cache serves one page to every visitor of a *kind* (reports.cache.content.visitor_kind)
+  and an *audience* (the view's content_audience): so the site header (includes/site_header.html)
+  may differ only by kind, and a report page (reports/report_detail.html and its includes) only by
+  audience and kind;
+- saving what is NOT_ON_PAGES (reports/signals.py) leaves kept pages as they are: so no public page
+  may show it.
+
+Each page is made afresh for each visitor here (no cache), and compared with the others' of the same
+kind and audience, their CSRF tokens aside.
+"""
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Revision
+
+from reports.cache.content import visitor_kind
+from reports.models import (
+    AlertState,
+    APIToken,
+    Follow,
+    Institution,
+    InstitutionDomain,
+    InstitutionMembership,
+    InstitutionNetwork,
+    Read,
+    ReportSnapshot,
+    Review,
+    SentAlert,
+)
+from reports.signals import NOT_ON_PAGES
+from tests.factories import ReportFactory, StaffFactory, SubscriptionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+GATED = "MARKER-COUPLING-GATED-40c2"
+
+
+@pytest.fixture(autouse=True)
+def caches_off(settings):
+    settings.PAGE_CACHE_SECONDS = settings.CONTENT_CACHE_SECONDS = 0
+
+
+def page(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return TOKEN.sub(r"\1…\2", response.content.decode())
+
+
+@pytest.fixture
+def visitors(premium, jttm, client_for):
+    """Visitors by (kind, audience of a premium report), several of each, as different as they come."""
+    today = timezone.localdate()
+    agency = Institution.objects.create(
+        name="Agency", slug="agency", tier=premium, starts_on=today, ends_on=today + dt.timedelta(days=30)
+    )
+    InstitutionNetwork.objects.create(institution=agency, cidr="198.51.100.0/24")
+    member = UserFactory(username="member", email="member@agency.example")
+    InstitutionMembership.objects.create(institution=agency, user=member, email=member.email)
+    expired = SubscriptionFactory(
+        tier=premium, starts_on=today - dt.timedelta(days=400), ends_on=today - dt.timedelta(days=1)
+    ).user
+    return {
+        ("anonymous", "anonymous"): [Client(), Client(REMOTE_ADDR="203.0.113.9")],
+        ("anonymous", "reader"): [Client(REMOTE_ADDR="198.51.100.23"), Client(REMOTE_ADDR="198.51.100.99")],
+        ("signed-in", "signed-in"): [
+            client_for(UserFactory(username="registered", first_name="Rae")),
+            client_for(expired),
+            client_for(SubscriptionFactory(tier=jttm).user),
+        ],
+        ("signed-in", "reader"): [
+            client_for(SubscriptionFactory(tier=premium, ends_on=today).user),
+            client_for(SubscriptionFactory(tier=premium, user__username="another-reader").user),
+            client_for(member),
+        ],
+        ("staff", "signed-in"): [
+            client_for(StaffFactory(username="manager-one", group="Subscription managers")),
+            client_for(StaffFactory(username="manager-two", group="Subscription managers")),
+        ],
+    }
+
+
+@pytest.fixture
+def gated(premium):
+    return ReportFactory(title="A report for premium readers", required_tier=premium, body=f"Gated: {GATED}.")
+
+
+def test_the_kinds_of_visitor_are_those_the_site_header_tells_apart(visitors):
+    """The content cache's visitor kind ↔ includes/site_header.html: one header per kind, three kinds."""
+    headers = {}
+    for (kind, _audience), clients in visitors.items():
+        for client in clients:
+            user = client.get(reverse("home")).wsgi_request.user
+            assert visitor_kind(user) == kind
+            header = page(client, reverse("home")).split('<header class="site-header">')[1].split("</header>")[0]
+            headers.setdefault(kind, set()).add(header)
+    assert all(len(shown) == 1 for shown in headers.values()), "the site header shows a visitor more than their kind"
+    assert len({next(iter(shown)) for shown in headers.values()}) == 3
+
+
+@pytest.mark.parametrize("url_name", ["home", "report_list"])
+def test_pages_for_everyone_differ_only_by_kind_of_visitor(visitors, gated, url_name):
+    """SharedContentMixin's audience "everyone" ↔ the home and list templates."""
+    for (kind, _audience), clients in visitors.items():
+        made = {page(client, reverse(url_name)) for client in clients}
+        assert len(made) == 1, f"{url_name} differs between {kind} visitors of the same kind"
+
+
+@pytest.mark.parametrize("url_name", ["report_detail", "report_print"])
+def test_a_report_page_differs_only_by_audience_and_kind(visitors, gated, url_name):
+    """ReportDetailView.content_audience ↔ every per-visitor branch of report_detail.html and report_print.html."""
+    url = reverse(url_name, args=[gated.slug])
+    for (kind, audience), clients in visitors.items():
+        made = {page(client, url) for client in clients}
+        assert len(made) == 1, f"{url_name} differs between {kind} visitors of the audience {audience!r}"
+        assert (GATED in made.pop()) is (audience == "reader")
+
+
+def test_what_is_not_on_pages_shows_on_no_page(visitors, gated, premium):
+    """NOT_ON_PAGES (reports/signals.py) ↔ the templates: a save of any of them changes no kept page."""
+    reader = visitors[("signed-in", "reader")][0]
+    watching = [visitors[("anonymous", "anonymous")][0], reader, visitors[("signed-in", "signed-in")][0]]
+    urls = [
+        reverse("home"), reverse("report_list"), gated.get_absolute_url(), reverse("report_print", args=[gated.slug]),
+        reverse("series_detail", args=[gated.series.slug]), reverse("feed_rss"), reverse("sitemap"),
+    ]
+    before = [[page(client, url) for url in urls] for client in watching]
+
+    someone = UserFactory(username="someone-else", email="someone@agency.example")
+    made = [
+        Read.objects.record(report=gated, user=someone),
+        Follow.objects.create(user=someone, series=gated.series),
+        AlertState.objects.create(user=someone),
+        SentAlert.objects.create(user=someone, report=gated),
+        APIToken.issue(user=someone, name="connector")[0],
+        SubscriptionFactory(user=someone, tier=premium),
+        InstitutionMembership.objects.create(institution=Institution.objects.get(), user=someone, email=someone.email),
+        InstitutionDomain.objects.create(institution=Institution.objects.get(), domain="agency.example"),
+        Review.objects.create(report=gated, kind=Review.Kind.CHANGE, content={"title": "An open change"}),
+        ReportSnapshot.objects.create(revision=Revision.objects.create(date_created=timezone.now()), report_id=gated.pk, data={"title": "Old"}),
+    ]
+    assert {type(instance) for instance in made} == NOT_ON_PAGES, "a model added to NOT_ON_PAGES needs a row here"
+    after = [[page(client, url) for url in urls] for client in watching]
+    assert after == before
