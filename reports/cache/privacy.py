@@ -10,9 +10,13 @@ the browser's own cache included. Every other response (what any anonymous visit
 as the view made it, for the page cache (reports.cache.pages) and shared caches to keep.
 
 The middleware sits inside the page cache, so that the page cache sees the decision before it
-stores a page (tests/test_middleware_order.py names the coupling).
+stores a page (tests/ops/test_middleware_order.py names the coupling).
 """
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
 
 from reports.models.readers import ACCESS_ATTRIBUTE
 

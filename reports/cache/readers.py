@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from reports.cache.store import (
     HOLDINGS_GENERATION,
-    PAGES_GENERATION,
     MISSING,
+    PAGES_GENERATION,
     expect,
     generation,
     keep,

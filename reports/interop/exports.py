@@ -12,7 +12,6 @@ import json
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -90,10 +89,7 @@ class QuotesCsvView(View):
     def get(self, request, slug):
         entity = get_object_or_404(self.model, slug=slug)
         quotes = (
-            Quote.objects.readable_by(request.user)
-            .filter(**{self.quotes_relation: entity})
-            .select_related("person", "organization", "outlet")
-            .prefetch_related(Prefetch("reports", queryset=Report.objects.published().only("slug"), to_attr="published_reports"))
+            Quote.objects.readable_by(request.user).filter(**{self.quotes_relation: entity}).with_speakers_and_reports()
         )
         rows = (
             [

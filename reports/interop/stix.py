@@ -34,10 +34,9 @@ import html
 import uuid
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils.html import strip_tags
 
-from reports.models import Organization, Quote, Report, Role
+from reports.models import Organization, Quote, Role
 
 NAMESPACE = uuid.UUID("5370aa6e-de7c-4c62-a65f-41b04688a2b1")  # never change: it would change every id
 MEDIA_TYPE = "application/stix+json;version=2.1"
@@ -226,14 +225,6 @@ ENTITY_PREFETCH = ["aliases"]
 ORGANIZATION_PREFETCH = ["aliases", "designations"]
 
 
-def carried_quotes(quotes):
-    """Quotes with their speakers, outlet and the published reports that carry them, fetched up front."""
-    return quotes.select_related("person", "organization", "outlet").prefetch_related(
-        "person__aliases", "organization__aliases", "organization__designations",
-        Prefetch("reports", queryset=Report.objects.published().select_related("series"), to_attr="published_reports"),
-    )
-
-
 def report_bundle(report, absolute_url):
     """
     The bundle of one report: the report with its full text, its entities, who among them belongs
@@ -248,7 +239,7 @@ def report_bundle(report, absolute_url):
     refs += [builder.outlet(outlet) for outlet in outlets]
     before_relations = len(builder.objects)
     builder.relations_among(organizations, people)
-    quotes = carried_quotes(Quote.objects.filter(report_quotes__report=report).order_by("report_quotes__position", "pk"))
+    quotes = Quote.objects.filter(report_quotes__report=report).order_by("report_quotes__position", "pk").with_speakers_and_reports()
     for quote in quotes:
         builder.quote(quote, quote.published_reports)
     # Language content is a meta object, found through the note it translates, not referred to.
@@ -290,7 +281,7 @@ def organization_bundle(organization, user, absolute_url):
     for role in organization.roles.select_related("person").prefetch_related("person__aliases"):
         role.organization = organization
         builder.membership(role)
-    for quote in carried_quotes(Quote.objects.readable_by(user).filter(organization=organization)):
+    for quote in Quote.objects.readable_by(user).filter(organization=organization).with_speakers_and_reports():
         builder.quote(quote, quote.published_reports)
     return builder.bundle(f"organization:{organization.slug}")
 
@@ -304,7 +295,7 @@ def person_bundle(person, user, absolute_url):
     ):
         role.person = person
         builder.membership(role)
-    for quote in carried_quotes(Quote.objects.readable_by(user).filter(person=person)):
+    for quote in Quote.objects.readable_by(user).filter(person=person).with_speakers_and_reports():
         builder.quote(quote, quote.published_reports)
     return builder.bundle(f"person:{person.slug}")
 

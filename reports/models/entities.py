@@ -209,6 +209,13 @@ class QuoteQuerySet(models.QuerySet):
         carriers = self.model._meta.get_field("reports").related_model  # Report, whose module imports this one
         return self.filter(reports__in=carriers.objects.published().readable_by(user)).distinct()
 
+    def with_speakers_and_reports(self):
+        """With their speakers and outlet, and the published reports carrying them (`published_reports`), in a fixed number of queries."""
+        carriers = self.model._meta.get_field("reports").related_model
+        return self.select_related("person", "organization", "outlet").prefetch_related(
+            models.Prefetch("reports", queryset=carriers.objects.published().select_related("series"), to_attr="published_reports")
+        )
+
 
 class Quote(Timestamped):
     """

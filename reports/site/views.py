@@ -4,7 +4,7 @@ Public pages. Every view that shows reports starts from the access policy on `Re
 """
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
@@ -215,9 +215,7 @@ class ProfileView(DetailView):
             context["quotes"] = (
                 Quote.objects.readable_by(self.request.user)
                 .filter(**{self.quotes_relation: self.object})
-                .select_related("person", "organization", "outlet")
-                .prefetch_related(Prefetch("reports", queryset=Report.objects.published().only("slug", "title")))
-                [:PROFILE_QUOTES]
+                .with_speakers_and_reports()[:PROFILE_QUOTES]
             )
         return context
 

@@ -35,7 +35,12 @@ from reports.models import (
     SentAlert,
 )
 from reports.signals import NOT_ON_PAGES
-from tests.factories import ReportFactory, StaffFactory, SubscriptionFactory, UserFactory
+from tests.factories import (
+    ReportFactory,
+    StaffFactory,
+    SubscriptionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

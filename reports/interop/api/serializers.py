@@ -2,7 +2,6 @@
 What the API shows of each thing. A report's gated fields (body, footnotes, quotes) are computed
 only when `report.is_readable_by(user)`, and are null otherwise; everything else is the public teaser.
 """
-from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -18,13 +17,6 @@ from reports.models import (
     Report,
     Role,
 )
-
-
-def with_speakers_and_reports(quotes):
-    """Quotes with their speakers, outlet and the published reports carrying them, in a fixed number of queries."""
-    return quotes.select_related("person", "organization", "outlet").prefetch_related(
-        Prefetch("reports", queryset=Report.objects.published().only("slug", "title"), to_attr="published_reports")
-    )
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -143,8 +135,10 @@ class ReportSerializer(ReportSummarySerializer):
     def get_quotes(self, report):
         if not self.get_readable(report):
             return None
-        quotes = with_speakers_and_reports(
-            Quote.objects.filter(report_quotes__report=report).order_by("report_quotes__position", "report_quotes__pk")
+        quotes = (
+            Quote.objects.filter(report_quotes__report=report)
+            .order_by("report_quotes__position", "report_quotes__pk")
+            .with_speakers_and_reports()
         )
         return QuoteSerializer(quotes, many=True, context=self.context).data
 

@@ -21,7 +21,6 @@ from reports.interop.api.serializers import (
     QuoteSerializer,
     ReportSerializer,
     ReportSummarySerializer,
-    with_speakers_and_reports,
 )
 from reports.models import Organization, Outlet, Person, Quote, Report
 from reports.models.readers import FINDER_ATTRIBUTE
@@ -258,7 +257,7 @@ class QuoteFilterForm(forms.Form):
 
 class ReadableQuotes:
     def get_queryset(self):
-        return with_speakers_and_reports(Quote.objects.readable_by(self.request.user))
+        return Quote.objects.readable_by(self.request.user).with_speakers_and_reports()
 
 
 @extend_schema_view(get=extend_schema(
