@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # LOCAL_HTTP=1: plain http on this machine (no https redirect, HSTS or secure-only cookies).
-RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key LOCAL_HTTP=1 SITE_URL=http://$(HOST):$(PORT)
+RUN_ENV := ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 SECRET_KEY_FILE=var/secret-key CACHE_DIR=var/cache LOCAL_HTTP=1 SITE_URL=http://$(HOST):$(PORT)
 
 .PHONY: run dev test install install-test constraints clean
 
@@ -43,7 +43,7 @@ run: $(VENV)/.installed var/secret-key
 	$(RUN_ENV) $(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
 	$(RUN_ENV) $(BIN)/python manage.py rebuild_search_index
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(RUN_ENV) $(BIN)/gunicorn memri.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(RUN_ENV) $(BIN)/gunicorn memri.wsgi --bind $(HOST):$(PORT) --workers 2 --no-control-socket
 
 ## Django's development server, with DEBUG on and auto-reload.
 dev: $(VENV)/.installed

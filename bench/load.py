@@ -189,10 +189,11 @@ def throwaway_redis():
 def gunicorn(database_url, environment, workers, log_directory):
     port = free_port()
     env = {**os.environ, **environment, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env["CACHE_DIR"] = str(Path(log_directory) / f"cache-{port}")  # without Redis: each server's own disk cache
     with open(Path(log_directory) / f"gunicorn-{port}.log", "w") as output:
         server = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "memri.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--chdir", str(ROOT)],
+             "--workers", str(workers), "--chdir", str(ROOT), "--no-control-socket"],
             env=env, stdout=output, stderr=output,
         )
         try:

@@ -55,7 +55,7 @@ def servers(tmp_path):
     )
     ports = [free_port(), free_port()]
     commands = [
-        [sys.executable, "-m", "gunicorn", "memri.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+        [sys.executable, "-m", "gunicorn", "memri.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"]
         for port in ports
     ]
     logs = [open(tmp_path / f"gunicorn-{port}.log", "w") for port in ports]

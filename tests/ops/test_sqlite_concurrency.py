@@ -86,7 +86,7 @@ def served(tmp_path_factory):
     for command in (["migrate", "--noinput"], ["load_demo", "--password", PASSWORD], ["collectstatic", "--noinput"]):
         manage(env, *command)
     port = free_port()
-    gunicorn = [sys.executable, "-m", "gunicorn", "memri.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
+    gunicorn = [sys.executable, "-m", "gunicorn", "memri.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3", "--no-control-socket"]
     with open(folder / "gunicorn.log", "w") as log, running(gunicorn, port, cwd=ROOT, env=env, stdout=log, stderr=log):
         yield f"http://127.0.0.1:{port}", env, folder
 
