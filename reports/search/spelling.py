@@ -19,10 +19,11 @@ kh, é, mute -e, el-/ech-) and German (sch, dsch).
 - DIN 31635's letters ṯ ǧ ḫ ḏ š ġ (and Persian č ž, Turkish ş) become ALA-LC's and IJMES's digraphs
   th j kh dh sh gh before the other marks go (normalize_name): Šīʿa meets Shia, and ت/ث, ح/خ stay
   apart.
-- The article (normalize_name): al-/el- and the assimilated ad-/an-/ar-/as-/ash-/at-/az- (ALA-LC,
-  IJMES and DIN write al-, the press assimilates), French ech-/ed-/en-/er-/es-/et-/ez-, Urdu -ul-/
-  -ud-/-ut-, and al/el as a word of its own; here also joined to the word (Almasirah, Aljazeera,
-  ElBaradei) when the rest starts with a consonant other than l and has four letters or more.
+- The article (normalize_name): al-/el- and the assimilated ad-/an-/ar-/as-/ash-/at-/az- (ALA-LC
+  and IJMES write al-, DIN 31635 and the press assimilate it: ar-Rašīd, ash-Sharq), French ech-/
+  ed-/en-/er-/es-/et-/ez-, Urdu -ul-/-ud-/-ut-, and al/el as a word of its own; here also joined to
+  the word (Almasirah, Aljazeera, ElBaradei) when the rest starts with a consonant other than l and
+  has four letters or more.
 - Compounds are split as they are written apart: X-allah/-ullah/-ollah (Nasrallah, Nasr Allah;
   Hezbollah, Hizb Allah; Abdullah, Ansarullah), X-eddine/-uddin/-ud-Din (Sharafeddine, Sharaf
   al-Din; Ezzedeen, Izz ad-Din) and Abd-/Abdul-/Abdel- + name (Abdulmalik, Abd al-Malik).
@@ -33,14 +34,15 @@ kh, é, mute -e, el-/ech-) and German (sch, dsch).
   sh; kh and x are kh; v is w (Persian v for و: Javad, Jawad); ph is f; doubled consonants are
   single (the tables double for shadda, the press does as it likes: Hassan, Hasan; French ss for a
   voiceless s: Moussa).
-- Vowels: the tables' a, i, u stay three. e is i (DIN and the press write e, é for kasra: Adel,
-  Khaled, Kazem, Hezbollah), but a before h + consonant and before a consonantal y (e for fatha in
-  BGN/PCGN Persian: Mehdi, Tehran, Seyed); o, ou, oo are u (French ou, English o: Omar, Mostafa,
-  Mohandes); aa, ee, ii and a vowel doubled by a lost ayn are one vowel (Saad, Sa'd; Saeed's ee);
-  ai, ay, ei, ey, ae are the ay diphthong (Husayn, Hussein, Hossein; Haidar, Heydar; Saeed) and
-  au, aw, ow, ao go with u (aw is ō in speech and o/ou in the press: Dawla, Dowleh; Dawud, Daoud;
-  Yawm, Youm); i before a vowel is y (Ziad, Ziyad; Mariam, Maryam), u before a vowel w (Suad,
-  Souad; Suwaidi, Sweidi).
+- Vowels: the Arabic tables' a, i, u stay three. e is i and o is u (BGN/PCGN Persian writes
+  kasra e and damma o: Hossein, Mohsen, Mortaza; the French and English press do too: Adel, Khaled,
+  Hezbollah, Omar, Mostafa, Mohandes), but e is a before h + consonant and before a consonantal y,
+  where Persian and Persian-influenced spellings write Arabic fatha so (Mehdi, Seyed; Tehran for
+  Tahran); ou, oo are u (French ou, English oo); aa, ee, ii and a vowel doubled by a lost ayn are
+  one vowel (Saad, Sa'd; Saeed's ee); ai, ay, ei, ey, ae are the ay diphthong (Husayn, Hussein,
+  Hossein; Haidar, Heydar; Saeed) and au, aw, ow, ao go with u (aw is ō in speech, o or ou in the
+  press: Dawla, Dowleh; Dawud, Daoud; Yawm, Youm); i before a vowel is y (Ziad, Ziyad; Mariam,
+  Maryam), u before a vowel w (Suad, Souad; Suwaidi, Sweidi).
 - Endings: ta marbuta as ALA-LC's -ah, IJMES's and DIN's -a and -at in construct (Qiyamah, Qiyama;
   Harakat, Haraka) and the Levantine and Persian -eh after two consonants or y (Hamzeh,
   Mughniyeh); -eh after one consonant is a final ح after kasra (Saleh as Salih, not Salah); French
