@@ -14,7 +14,11 @@ as a rare one, where ranking and counting every match grows with the table.
 
 Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
 `-word` to exclude. Words are folded by `reports.search.names.normalize_name` (the same folding as alias
-lookup) and stemmed, in documents and queries alike.
+lookup), then an English word is stemmed and any other word (a name, a transliterated term, Arabic
+script) is replaced by its spelling key (`reports.search.spelling`), in documents and queries alike:
+every spelling of a name then finds the same reports, in every text field. The documents are built
+here, word by word, and given to PostgreSQL as tsvectors (and queries as tsqueries) without its
+parser, so that both databases hold and compare exactly the same words.
 """
 import functools
 import re
@@ -34,6 +38,7 @@ from django.utils.safestring import mark_safe
 from reports.models import Organization, Outlet, Person, Report
 from reports.models.reports import readable_condition
 from reports.search.names import normalize_name
+from reports.search.spelling import spelling_keys
 
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
@@ -45,6 +50,10 @@ RESULT_LIMIT = 100
 FIRST_BAND = 20
 NEXT_BAND = 9
 SNIPPET_WORDS = 40
+# PostgreSQL's limits: a lexeme of at most 2,046 bytes, positions up to 16,383, 256 of them a lexeme.
+LONGEST_LEXEME = 2046
+LAST_POSITION = 16383
+POSITIONS_PER_LEXEME = 256
 
 
 def words(text):
@@ -58,9 +67,20 @@ def stem(word):
     return STEMMER.stemWord(word)
 
 
+@functools.lru_cache(maxsize=200_000)
+def lexemes(word):
+    """
+    What a folded word is stored and compared as: its spelling key (or the keys of a compound's
+    parts: 'nasrallah' -> '~nasr', '~allah'), else its stem; nothing for a word too long to index.
+    """
+    if len(word.encode()) > LONGEST_LEXEME:
+        return ()
+    return spelling_keys(word) or (stem(word),)
+
+
 def search_words(text):
-    """The folded, stemmed words of `text`, as documents and queries store and compare them."""
-    return [stem(word) for word in words(text)]
+    """The words of `text` as documents and queries store and compare them (see `lexemes`)."""
+    return [lexeme for word in words(text) for lexeme in lexemes(word)]
 
 
 # -- Documents ---------------------------------------------------------------------------------
@@ -80,19 +100,39 @@ def document_parts(report):
     return report.title, report.summary, " ".join(names), " ".join(gated)
 
 
-# One UPDATE per batch on PostgreSQL; the weighted vectors are built from the stemmed words in SQL.
+# One UPDATE per batch on PostgreSQL, the vectors given as tsvector literals (`tsvector`).
 UPDATE_VECTORS = """
     UPDATE reports_report AS report
-    SET search_public = parts.public_words, search_full = parts.full_words, search_vector_public = parts.vector,
-        search_vector_full = parts.vector || setweight(to_tsvector('simple', parts.gated), 'D')
-    FROM (
-        SELECT id, public_words, full_words, gated,
-            setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', summary), 'B')
-            || setweight(to_tsvector('simple', names), 'C') AS vector
-        FROM (VALUES {rows}) AS batch (id, public_words, full_words, title, summary, names, gated)
-    ) AS parts
-    WHERE report.id = parts.id
+    SET search_public = batch.public_words, search_full = batch.full_words,
+        search_vector_public = batch.public_vector::tsvector, search_vector_full = batch.full_vector::tsvector
+    FROM (VALUES {rows}) AS batch (id, public_words, full_words, public_vector, full_vector)
+    WHERE report.id = batch.id
 """
+WEIGHTS = "ABCD"  # title, summary, names, gated text
+
+
+def quoted(lexeme):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(parts):
+    """
+    A tsvector literal of documents' parts (lists of words, weighted A, B, C, D in turn), positions
+    running on from part to part as PostgreSQL's || does: what to_tsvector would make of the words,
+    were they given to it one by one.
+    """
+    positions = {}
+    position = 0
+    for weight, part in zip(WEIGHTS, parts):
+        for lexeme in part:
+            position = min(position + 1, LAST_POSITION)
+            held = positions.setdefault(lexeme, [])
+            if len(held) < POSITIONS_PER_LEXEME and (not held or held[-1][0] != position):
+                held.append((position, weight))
+    return " ".join(
+        quoted(lexeme) + ":" + ",".join(f"{at}{'' if weight == 'D' else weight}" for at, weight in held)
+        for lexeme, held in positions.items()
+    )
 
 
 def index_reports(reports):
@@ -104,12 +144,13 @@ def index_reports(reports):
         batch = list(reports[start : start + INDEX_BATCH])
         documents = []
         for report in batch:
-            title, summary, names, gated = (" ".join(search_words(part)) for part in document_parts(report))
-            report.search_public = f" {title} {summary} {names} "
-            report.search_full = f" {title} {summary} {names} {gated} "
-            documents.append((report.pk, report.search_public, report.search_full, title, summary, names, gated))
+            parts = [search_words(part) for part in document_parts(report)]
+            public, full = " ".join(word for part in parts[:3] for word in part), " ".join(parts[3])
+            report.search_public = f" {public} "
+            report.search_full = f" {public} {full} " if full else f" {public} "
+            documents.append((report.pk, report.search_public, report.search_full, tsvector(parts[:3]), tsvector(parts)))
         if connection.vendor == "postgresql":
-            rows = ", ".join(["(%s::bigint, %s, %s, %s, %s, %s, %s)"] * len(documents))
+            rows = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(documents))
             with connection.cursor() as cursor:
                 cursor.execute(UPDATE_VECTORS.format(rows=rows), [value for document in documents for value in document])
         else:
@@ -161,16 +202,19 @@ def index_and_clear(ids):
 # -- Queries -----------------------------------------------------------------------------------
 
 QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# The article as a word of its own ("Al Akhbar"), which normalize_name drops from documents: a query
+# drops it too, before its words are taken one by one.
+SEPARATE_ARTICLE = re.compile(r"(?<![\w-])(?:al|el)\s+(?=\w)", re.IGNORECASE)
 SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
 @dataclass(frozen=True)
 class Term:
-    """A word or a phrase of a query, as stemmed words; `negated` for -word."""
+    """A word or a phrase of a query, as its lexemes (`lexemes`: stems and spelling keys); `negated` for -word."""
 
     words: tuple
     negated: bool = False
-    plain: tuple = ()  # the folded words before stemming, to compare with entity names
+    plain: tuple = ()  # the folded words before stemming or keying, to compare with entity names
 
     @property
     def phrase(self):
@@ -194,7 +238,7 @@ class ParsedQuery:
 def parse_query(text):
     """Web-search syntax to a ParsedQuery: words, "phrases", OR, -word."""
     groups, join_next = [], False
-    for match in QUERY_PART.finditer((text or "").translate(SMART_QUOTES)):
+    for match in QUERY_PART.finditer(SEPARATE_ARTICLE.sub("", (text or "").translate(SMART_QUOTES))):
         minus, phrase, word = match.groups()
         if word == "OR":
             join_next = bool(groups)
@@ -202,9 +246,10 @@ def parse_query(text):
         negated = bool(minus) or (word is not None and word.startswith("-") and len(word) > 1)
         source = phrase if phrase is not None else word.removeprefix("-") if negated else word
         plain = tuple(words(source))
-        if not plain:
+        found = tuple(lexeme for word in plain for lexeme in lexemes(word))
+        if not found:
             continue
-        term = Term(tuple(STEMMER.stemWords(plain)), negated, plain)
+        term = Term(found, negated, plain)
         if join_next:
             groups[-1] = (*groups[-1], term)
         else:
@@ -213,11 +258,17 @@ def parse_query(text):
     return ParsedQuery(tuple(groups))
 
 
+class LexemeQuery(SearchQuery):
+    """A tsquery literal (`tsquery`): its lexemes as they are, through no parser or dictionary."""
+
+    template = "(%(expressions)s)::tsquery"
+
+
 def tsquery(parsed):
-    """The raw tsquery of a parsed query: groups AND-ed, alternatives OR-ed, phrases as <->."""
+    """The tsquery literal of a parsed query: groups AND-ed, alternatives OR-ed, phrases as <->."""
 
     def term_query(term):
-        query = f"({' <-> '.join(term.words)})"
+        query = f"({' <-> '.join(quoted(word) for word in term.words)})"
         return f"!{query}" if term.negated else query
 
     return " & ".join(f"({' | '.join(term_query(term) for term in group)})" for group in parsed.groups)
@@ -251,7 +302,7 @@ def search_reports(text, user, *, sort="relevance", reports=None):
         return reports.none()
     readable = readable_condition(user)
     if connection.vendor == "postgresql":
-        query = SearchQuery(tsquery(parsed), search_type="raw", config="simple")
+        query = LexemeQuery(tsquery(parsed))
 
         def newest_found(band):
             # Two branches, each answered from its own GIN index (or by walking the newest
