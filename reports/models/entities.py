@@ -2,10 +2,9 @@
 from django.conf import global_settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import get_language_info
 
-from reports.models.base import Timestamped
+from reports.models.base import Timestamped, address
 from reports.models.places import Country
 from reports.search.names import normalize_name
 
@@ -98,7 +97,7 @@ class Organization(NamedEntity):
         pass
 
     def get_absolute_url(self):
-        return reverse("organization_detail", args=[self.slug])
+        return address("organization_detail", self.slug)
 
 
 class OrganizationAlias(Alias):
@@ -135,7 +134,7 @@ class Person(NamedEntity):
         verbose_name_plural = "people"
 
     def get_absolute_url(self):
-        return reverse("person_detail", args=[self.slug])
+        return address("person_detail", self.slug)
 
 
 class PersonAlias(Alias):
@@ -190,7 +189,7 @@ class Outlet(NamedEntity):
         pass
 
     def get_absolute_url(self):
-        return reverse("outlet_detail", args=[self.slug])
+        return address("outlet_detail", self.slug)
 
 
 class OutletAlias(Alias):

@@ -1,5 +1,6 @@
 from django.db import models
-from django.urls import reverse
+
+from reports.models.base import address
 
 
 class Country(models.Model):
@@ -41,4 +42,4 @@ class Series(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("series_detail", args=[self.slug])
+        return address("series_detail", self.slug)

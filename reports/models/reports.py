@@ -6,13 +6,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.lookups import In
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from reports.models.base import Timestamped
+from reports.models.base import Timestamped, address
 from reports.models.entities import Organization, Outlet, Person, Quote
 from reports.models.places import Country, Series
 from reports.models.readers import is_desk_staff, reader_rank
@@ -243,7 +242,7 @@ class Report(Timestamped):
         return prefetched if prefetched is not None else list(self.tags.all())
 
     def get_absolute_url(self):
-        return reverse("report_detail", args=[self.slug])
+        return address("report_detail", self.slug)
 
     @property
     def reference(self):

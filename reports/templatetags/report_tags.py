@@ -1,13 +1,12 @@
-import functools
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from reports.models.base import address
 from reports.text.rendering import QUOTE_SLOT_SPLIT
 
 register = template.Library()
@@ -30,18 +29,13 @@ def web_url(value):
 
 
 @register.simple_tag
-def fixed_url(name):
+def fixed_url(name, *args):
     """
-    The address of a page that takes no arguments, as {% url %} gives it, worked out once per
-    process: the site header is rendered for nearly every page made, and reversing its links was
-    most of its cost.
+    The address of a page, as {% url %} gives it, worked out once per process
+    (reports.models.base.address): the site header and the links of every report page are made
+    for nearly every request, and reversing them was most of their cost.
     """
-    return _fixed_url(name, get_script_prefix(), get_urlconf())
-
-
-@functools.lru_cache(maxsize=64)
-def _fixed_url(name, script_prefix, urlconf):
-    return reverse(name, urlconf)
+    return address(name, *args)
 
 
 @register.simple_tag(takes_context=True)
