@@ -59,8 +59,8 @@ POOL_SEED = "threat-monitor-corpus-pool"
 # --- Places -------------------------------------------------------------------------------------
 
 SERIES = demo.SERIES + [
-    ("iran-media-studies", "Iran Media Studies", "", "What the Iranian regime's press and television tell their audiences."),
-    ("telegram-watch", "Telegram Watch", "", "Weekly reviews of the channels that carry militant statements."),
+    ("iran-media-studies", "Iran Media Studies", "", "What the Iranian regime's press and television tell their audiences.", ""),
+    ("telegram-watch", "Telegram Watch", "", "Weekly reviews of the channels that carry militant statements.", ""),
 ]
 # Series whose reports carry a number, and where the numbering starts.
 NUMBERED_SERIES = {"special-dispatch": 10000, "inquiry-analysis": 1500, "iran-media-studies": 100}
@@ -526,10 +526,10 @@ def ensure_pool():
     pool = pool_definitions()
     rng = random.Random(POOL_SEED)
     with transaction.atomic():
-        for slug, name, short_name, description in SERIES:
-            Series.objects.get_or_create(
-                slug=slug, defaults={"name": name, "short_name": short_name, "description": description}
-            )
+        for slug, name, short_name, description, complimentary_line in SERIES:
+            Series.objects.get_or_create(slug=slug, defaults={
+                "name": name, "short_name": short_name, "description": description, "complimentary_line": complimentary_line,
+            })
         for slug, name, iso_code in COUNTRIES:
             Country.objects.get_or_create(slug=slug, defaults={"name": name, "iso_code": iso_code})
         countries = dict(Country.objects.values_list("slug", "pk"))

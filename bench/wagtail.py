@@ -204,8 +204,8 @@ def describe_here(summary_only):
     from reports.models import Report
 
     published = Report.objects.published()
-    complimentary = published.filter(required_tier__isnull=True).order_by(Length("body_html").desc(), "slug").first()
-    gated = published.filter(required_tier__isnull=False).order_by("-required_tier__rank", "slug").first()
+    complimentary = published.with_access_now(None).order_by(Length("body_html").desc(), "slug").first()
+    gated = published.gated_now().filter(access_changes_at=None).order_by("-required_tier__rank", "slug").first()
     if complimentary is None or gated is None:
         sys.exit("The demo data has no published complimentary report, or no published gated one.")
     # The text as our page shows it to whoever may read it: the body with its quotes in place (and

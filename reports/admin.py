@@ -29,6 +29,7 @@ from reports.models import (
     OutletAlias,
     Person,
     PersonAlias,
+    Programme,
     Quote,
     Read,
     Report,
@@ -63,6 +64,13 @@ class CountryAdmin(admin.ModelAdmin):
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "slug"]
     search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 

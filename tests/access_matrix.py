@@ -1,6 +1,9 @@
 """The access matrix's builders: a premium report carrying a unique marker in each kind of gated text, and the kinds of visitor."""
+import datetime as dt
 
+from django.utils import timezone
 
+from reports.models import APIToken
 from tests.factories import (
     FootnoteFactory,
     OrganizationFactory,
@@ -33,6 +36,35 @@ SHOWN_TO_READERS = {
 }
 
 
+# Ways a report is for premium subscribers now: from the start, since an access change that has
+# happened (complimentary before), or until one to come (complimentary after).
+PREMIUM_NOW = ["premium", "premium_since_a_change", "premium_until_a_change"]
+
+
+def premium_now(history):
+    """The report fields of a premium report with that history, for `Desk`."""
+    now = timezone.now()
+    return {
+        "premium": {},
+        "premium_since_a_change": {
+            "required_tier": None, "access_changes_at": now - dt.timedelta(days=1), "access_after": tier("premium"),
+        },
+        "premium_until_a_change": {"access_changes_at": now + dt.timedelta(days=1), "access_after": None},
+    }[history]
+
+
+def fetch(client, visitor, url, via):
+    """(response, its text) for the visitor, coming with their session or (via="token") an API token of theirs."""
+    if visitor is not None and via == "session":
+        client.force_login(visitor)
+    headers = {}
+    if visitor is not None and via == "token":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {APIToken.issue(user=visitor, name='matrix')[1]}"
+    response = client.get(url, **headers)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, content.decode()
+
+
 class Desk:
     """A premium report with every kind of gated text, and everything that points at it."""
 
@@ -46,8 +78,7 @@ class Desk:
             title=f"Gated report {TITLE}",
             summary="The public summary of the gated report.",
             body=f"Gated analysis {BODY}.[1]",
-            required_tier=tier("premium"),
-            **report_fields,
+            **{"required_tier": tier("premium"), **report_fields},
         )
         self.report.tags.add("militias")
         self.report.organizations.add(self.organization)

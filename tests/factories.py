@@ -16,6 +16,7 @@ from reports.models import (
     OrganizationAlias,
     Outlet,
     Person,
+    Programme,
     PersonAlias,
     Quote,
     Report,
@@ -69,6 +70,16 @@ class SeriesFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Series {n}")
     slug = factory.Sequence(lambda n: f"series-{n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    description = factory.Sequence(lambda n: f"What programme {n} does, for everyone to read.")
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

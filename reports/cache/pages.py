@@ -32,7 +32,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db.models import Min
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
@@ -115,9 +114,9 @@ def may_store(request, response):
 
 
 def seconds_to_keep(limit=None):
-    """PAGE_CACHE_SECONDS (or `limit`), or less when a scheduled report becomes due sooner."""
+    """PAGE_CACHE_SECONDS (or `limit`), or less when a report is published or changes access sooner."""
     seconds = settings.PAGE_CACHE_SECONDS if limit is None else limit
-    due = Report.objects.scheduled().aggregate(due=Min("published_at"))["due"]
+    due = Report.objects.next_access_change()
     if due is not None:
         seconds = min(seconds, due.timestamp() - time.time())
     return seconds

@@ -6,12 +6,21 @@ renderings) are illustrative. Entities and quotes are referred to by slug.
 """
 import datetime as dt
 
-# slug, name, short name, description
+# slug, name, short name, description, complimentary line
 SERIES = [
-    ("jttm", "Jihad and Terrorism Threat Monitor", "JTTM", "Daily monitoring of the statements, claims and threats of jihadi groups and militias."),
-    ("cyber-jihad-lab", "Cyber & Jihad Lab", "", "How militant groups use online platforms, and what can be done about it."),
-    ("special-dispatch", "Special Dispatch", "", "Translations of statements, speeches and articles, with context."),
-    ("inquiry-analysis", "Inquiry & Analysis", "", "In-depth studies of movements, networks and their messaging."),
+    ("jttm", "Jihad and Terrorism Threat Monitor", "JTTM", "Daily monitoring of the statements, claims and threats of jihadi groups and militias.",
+     "JTTM reports are written for subscribers; this one is open to every reader, free of charge."),
+    ("cyber-jihad-lab", "Cyber & Jihad Lab", "", "How militant groups use online platforms, and what can be done about it.", ""),
+    ("special-dispatch", "Special Dispatch", "", "Translations of statements, speeches and articles, with context.", ""),
+    ("inquiry-analysis", "Inquiry & Analysis", "", "In-depth studies of movements, networks and their messaging.", ""),
+]
+
+# slug, name, description (the closing box of its reports), website
+PROGRAMMES = [
+    ("cyber-jihad-lab", "Cyber & Jihad Lab",
+     "The Lab tracks how jihadi groups and militias use Telegram, social media and other online platforms to "
+     "recruit, raise money and spread threats, and works with governments and technology companies to counter them.",
+     ""),
 ]
 
 COUNTRIES = [
@@ -236,7 +245,11 @@ REPORTS = {
         "number": None,
         "published_at": dt.datetime(2023, 12, 1, 15, 0, tzinfo=dt.timezone.utc),
         "status": "published",
-        "tier": None,
+        # For JTTM subscribers first, complimentary since: the seed report's "now a complimentary offering".
+        "tier": "jttm",
+        "access_changes_at": dt.datetime(2024, 1, 15, 12, 0, tzinfo=dt.timezone.utc),
+        "access_after": None,
+        "programme": "cyber-jihad-lab",
         "summary": "As the Gaza truce ended on December 1, 2023, commanders of Iran-backed Iraqi militias told "
         "Al-Akhbar they would renew attacks on U.S. forces, and on Israel, under conditions they set out.",
         "body": KARAWI_BODY,

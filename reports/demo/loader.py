@@ -21,6 +21,7 @@ from reports.models import (
     Report,
     ReportQuote,
     Role,
+    Programme,
     Series,
     Subscription,
     Tier,
@@ -45,8 +46,11 @@ def sync_aliases(alias_model, owner_field, owner, names):
 
 
 def load_places():
-    for slug, name, short_name, description in content.SERIES:
-        sync(Series, {"slug": slug}, name=name, short_name=short_name, description=description)
+    for slug, name, short_name, description, complimentary_line in content.SERIES:
+        sync(Series, {"slug": slug}, name=name, short_name=short_name, description=description,
+             complimentary_line=complimentary_line)
+    for slug, name, description, website in content.PROGRAMMES:
+        sync(Programme, {"slug": slug}, name=name, description=description, website=website)
     for slug, name, iso_code in content.COUNTRIES:
         sync(Country, {"slug": slug}, name=name, iso_code=iso_code)
 
@@ -109,6 +113,9 @@ def load_reports(quotes, authors):
             status=fields["status"],
             published_at=fields["published_at"],
             required_tier=Tier.objects.filter(slug=fields["tier"]).first(),
+            access_changes_at=fields.get("access_changes_at"),
+            access_after=Tier.objects.filter(slug=fields.get("access_after")).first(),
+            programme=Programme.objects.filter(slug=fields.get("programme")).first(),
         )
         for position, (text, url, outlet) in enumerate(fields["footnotes"], start=1):
             sync(Footnote, {"report": report, "position": position}, text=text, url=url,

@@ -39,8 +39,8 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from reports.desk import review as workflow
-from reports.desk.content import blank_content, snapshot_of, write_related
-from reports.desk.forms import LabelledSplitDateTime, ReportAdminForm
+from reports.desk.content import access_of, blank_content, snapshot_of, write_related
+from reports.desk.forms import AccessChangeForm, LabelledSplitDateTime, ReportAdminForm
 from reports.desk.history import differences, field_changes, snapshot_at
 from reports.desk.mentions import LINKABLE, unlinked_mentions
 from reports.models import Report, Review, Tier
@@ -143,10 +143,9 @@ class AccessFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "complimentary":
-            return queryset.filter(required_tier__isnull=True)
-        if self.value():
-            return queryset.filter(required_tier__slug=self.value())
-        return queryset
+            return queryset.with_access_now(None)
+        tier = Tier.objects.filter(slug=self.value()).first() if self.value() else None
+        return queryset.with_access_now(tier) if tier else queryset
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -178,21 +177,21 @@ def reports_visible_to(user, reports):
 @admin.register(Report)
 class ReportAdmin(RevisionHistoryAdmin):
     form = ReportAdminForm
-    list_display = ["title", "reference", "state_label", "review_label", "published_at", "is_free", "required_tier"]
+    list_display = ["title", "reference", "state_label", "review_label", "published_at", "is_free", "access_now"]
     list_filter = [StateFilter, ReviewStateFilter, AccessFilter, "series", "tags", "published_at"]
-    list_select_related = ["series", "required_tier"]
+    list_select_related = ["series", "required_tier", "access_after"]
     search_fields = ["title", "slug", "summary"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["series", "organizations", "people", "outlets", "countries", "related_reports"]
+    autocomplete_fields = ["series", "programme", "organizations", "people", "outlets", "countries", "related_reports"]
     audit_fields = ["created_at", "created_by", "updated_at", "updated_by"]
-    editorial_fields = ["status", "published_at", "required_tier"]
+    editorial_fields = ["status", "published_at", "required_tier", "access_changes_at", "access_after"]
     fieldsets = [
-        (None, {"fields": ["opened_version", "title", "slug", "series", "number", "summary", "body"]}),
+        (None, {"fields": ["opened_version", "title", "slug", "series", "programme", "number", "summary", "body"]}),
         ("Publication and access", {"fields": editorial_fields}),
         ("Links", {"fields": ["authors", "tags", "countries", "organizations", "people", "outlets", "related_reports"]}),
         ("History", {"classes": ["collapse"], "fields": audit_fields}),
     ]
-    actions = ["publish", "withdraw", "make_complimentary"]
+    actions = ["publish", "withdraw", "make_complimentary", "schedule_access_change"]
 
     def get_queryset(self, request):
         reports = super().get_queryset(request).annotate(
@@ -208,12 +207,18 @@ class ReportAdmin(RevisionHistoryAdmin):
     def review_label(self, report):
         return Review.Status(report.open_review).label if report.open_review else ""
 
-    @admin.display(description="free to read", boolean=True, ordering="required_tier")
+    @admin.display(description="free to read", boolean=True)
     def is_free(self, report):
         return report.is_complimentary
 
+    @admin.display(description="access")
+    def access_now(self, report):
+        change = report.access_changes_at
+        pending = f" (until {timezone.localtime(change):%Y-%m-%d %H:%M})" if change and not report.access_changed() else ""
+        return f"{report.access_tier or 'Complimentary'}{pending}"
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "published_at":
+        if db_field.name in ("published_at", "access_changes_at"):
             kwargs["widget"] = LabelledSplitDateTime(db_field.verbose_name.capitalize())
         if db_field.name == "authors":
             kwargs["widget"] = forms.CheckboxSelectMultiple  # the desk is small: every member at a glance
@@ -269,6 +274,10 @@ class ReportAdmin(RevisionHistoryAdmin):
             recovering = getattr(request, "desk_recovering", None)
             if recovering is not None:
                 self.recover_into(request, obj, recovering)
+        if "required_tier" in form.changed_data and not {"access_changes_at", "access_after"} & set(form.changed_data):
+            # A new access with the change fields left as they were: the access from now on, as the
+            # list's quick actions give it (a change that has already happened would overrule it).
+            obj.access_tier = form.cleaned_data["required_tier"]
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -277,7 +286,8 @@ class ReportAdmin(RevisionHistoryAdmin):
         """A recovered report comes back as a draft, under its old id (and so with its history) if it is free."""
         report.status = Report.Status.DRAFT
         if not can_publish(request):
-            report.required_tier_id = snapshot_at(version)["state"]["required_tier"]
+            for name, value in access_of(snapshot_at(version)["state"]).items():
+                setattr(report, name, value)
         if not Report.objects.filter(pk=version.object_id).exists():
             report.pk = int(version.object_id)
 
@@ -372,7 +382,7 @@ class ReportAdmin(RevisionHistoryAdmin):
     @classmethod
     def require_tier_action(cls, tier):
         def action(modeladmin, request, queryset):
-            count = cls.change_reports(request, queryset, f"Access: {tier} and above", required_tier=tier)
+            count = cls.change_reports(request, queryset, f"Access: {tier} and above", access_tier=tier)
             modeladmin.message_user(request, f"{count} report(s) now require the {tier} tier.", messages.SUCCESS)
 
         action.__name__ = f"require_tier_{tier.slug.replace('-', '_')}"
@@ -395,8 +405,30 @@ class ReportAdmin(RevisionHistoryAdmin):
 
     @admin.action(description="Change access: complimentary (free to read)", permissions=["publish"])
     def make_complimentary(self, request, queryset):
-        count = self.change_reports(request, queryset, "Access: complimentary", required_tier=None)
+        count = self.change_reports(request, queryset, "Access: complimentary", access_tier=None)
         self.message_user(request, f"{count} report(s) are now complimentary.", messages.SUCCESS)
+
+    @admin.action(description="Schedule an access change…", permissions=["publish"])
+    def schedule_access_change(self, request, queryset):
+        """Asks when and to what, on a page of its own, then gives every selected report that change."""
+        form = AccessChangeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            when, after = form.cleaned_data["access_changes_at"], form.cleaned_data["access_after"]
+            shown = f"{after or 'complimentary'} from {timezone.localtime(when):%Y-%m-%d %H:%M}"
+            count = self.change_reports(
+                request, queryset, f"Access change: {shown}", access_changes_at=when, access_after=after
+            )
+            self.message_user(request, f"{count} report(s) change access: {shown}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule an access change",
+            "opts": self.opts,
+            "form": form,
+            "reports": queryset.select_related("required_tier", "access_after"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/reports/report/access_change.html", context)
 
     def reversion_register(self, model, **options):
         if model is Report:
@@ -442,7 +474,7 @@ class ReportAdmin(RevisionHistoryAdmin):
         request.desk_initial = {
             "slug": version.field_dict.get("slug", ""),
             "status": Report.Status.DRAFT,
-            "required_tier": snapshot["state"]["required_tier"],
+            **{name.removesuffix("_id"): value for name, value in access_of(snapshot["state"]).items()},
         }
         request.desk_recovering = version
         context = {"title": f"Recover “{version.object_repr}” as a draft", **(extra_context or {})}

@@ -3,10 +3,10 @@ A report's content as one plain value: what an analyst writes, apart from its st
 
 Content is the text (title, series, number, summary, body), the links (authors, tags, countries,
 organizations, people, outlets, related reports), the notes and the quotes with their own text.
-State is what only editors change: status, publication time and access. A change awaiting review,
+State is what only editors change: status, publication time and access (and its change to come). A change awaiting review,
 a revision in the history and the report form all hold content in this one shape, JSON-ready:
 
-    {"title": str, "series": id, "number": int|None, "summary": str, "body": str,
+    {"title": str, "series": id, "programme": id|None, "number": int|None, "summary": str, "body": str,
      "authors": [id], "tags": [id], ..., "related_reports": [id],
      "footnotes": [{"position", "text", "url", "outlet"}],
      "quotes": [{"position", "quote", "person", "organization", "outlet", "said_on", "url",
@@ -18,6 +18,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 from taggit.models import Tag
 
 from reports.models import (
@@ -26,12 +27,16 @@ from reports.models import (
     Organization,
     Outlet,
     Person,
+    Programme,
     Quote,
     Report,
     ReportQuote,
+    Series,
 )
 
-TEXT_FIELDS = ("title", "series", "number", "summary", "body")
+TEXT_FIELDS = ("title", "series", "programme", "number", "summary", "body")
+# Those of the text fields that choose a row of another table, kept by its id.
+CHOSEN = {"series": Series, "programme": Programme}
 LINKS = {
     "authors": get_user_model(),
     "tags": Tag,
@@ -45,7 +50,7 @@ FOOTNOTE_FIELDS = ("text", "url", "outlet")
 QUOTE_FIELDS = (
     "person", "organization", "outlet", "said_on", "url", "original_language", "original_text", "translation",
 )
-STATE_FIELDS = ("status", "published_at", "required_tier")
+STATE_FIELDS = ("status", "published_at", "required_tier", "access_changes_at", "access_after")
 
 
 def blank_content():
@@ -77,6 +82,7 @@ def content_of(report):
     content = {
         "title": report.title,
         "series": report.series_id,
+        "programme": report.programme_id,
         "number": report.number,
         "summary": report.summary,
         "body": report.body,
@@ -94,10 +100,27 @@ def content_of(report):
 
 
 def state_of(report):
+    return state_from(report.status, report.published_at, report.required_tier_id, report.access_changes_at, report.access_after_id)
+
+
+def state_from(status, published_at, required_tier, access_changes_at, access_after):
+    """A snapshot's state: times in ISO 8601, tiers by id."""
     return {
-        "status": report.status,
-        "published_at": report.published_at.isoformat() if report.published_at else None,
-        "required_tier": report.required_tier_id,
+        "status": status,
+        "published_at": published_at.isoformat() if published_at else None,
+        "required_tier": required_tier,
+        "access_changes_at": access_changes_at.isoformat() if access_changes_at else None,
+        "access_after": access_after,
+    }
+
+
+def access_of(state):
+    """A snapshot state's access (`required_tier`, `access_changes_at`, `access_after`) as model field values."""
+    changes_at = state.get("access_changes_at")
+    return {
+        "required_tier_id": state["required_tier"],
+        "access_changes_at": parse_datetime(changes_at) if changes_at else None,
+        "access_after_id": state.get("access_after"),
     }
 
 
@@ -110,7 +133,7 @@ def snapshot_of(report):
 def write_content(report, content, *, user):
     """Make `content` the live report's, as a save by `user` (the row, its links, notes and quotes)."""
     for name in TEXT_FIELDS:
-        setattr(report, "series_id" if name == "series" else name, content[name])
+        setattr(report, f"{name}_id" if name in CHOSEN else name, content[name])
     report.updated_by = user
     report.save()
     write_related(report, content)

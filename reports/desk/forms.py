@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import localize
 
-from reports.desk.content import LINKS, TEXT_FIELDS, blank_content
+from reports.desk.content import CHOSEN, LINKS, TEXT_FIELDS, blank_content
 from reports.desk.review import open_change, working_content
 from reports.models import (
     Footnote,
@@ -28,6 +28,7 @@ from reports.models import (
     Quote,
     Report,
     ReportQuote,
+    Tier,
 )
 from reports.models.entities import LANGUAGE_CHOICES
 from reports.models.reports import SLUG_LENGTH
@@ -41,6 +42,18 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         super().__init__(attrs)
         self.widgets[0].attrs["aria-label"] = f"{label}: date"
         self.widgets[1].attrs["aria-label"] = f"{label}: time"
+
+
+class AccessChangeForm(forms.Form):
+    """The list's bulk form: the selected reports change access at a time, by themselves."""
+
+    access_changes_at = forms.SplitDateTimeField(
+        label="Access changes at", widget=LabelledSplitDateTime("Access changes at"),
+        help_text="A time to come, or a past time for the change to hold at once.",
+    )
+    access_after = forms.ModelChoiceField(
+        Tier.objects.all(), label="Access from then on", required=False, empty_label="Complimentary (free to read)",
+    )
 
 
 def autocomplete(model, field_name):
@@ -240,7 +253,9 @@ class ReportAdminForm(forms.ModelForm):
         data = self.cleaned_data
         content = self.opening_content()
         content = {**content, **{name: data[name] for name in TEXT_FIELDS if name in data}}
-        content["series"] = data["series"].pk if "series" in data else content["series"]
+        for name in CHOSEN:
+            if name in data:
+                content[name] = data[name].pk if data[name] is not None else None
         for name in LINKS:
             if name in data:
                 content[name] = sorted(obj.pk for obj in data[name])

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from reversion.models import Version
 
-from reports.desk.content import LINKS, TEXT_FIELDS, quote_row, snapshot_of
+from reports.desk.content import CHOSEN, LINKS, STATE_FIELDS, TEXT_FIELDS, quote_row, snapshot_of, state_from
 from reports.models import (
     Footnote,
     Organization,
@@ -23,13 +23,13 @@ from reports.models import (
     Report,
     ReportQuote,
     ReportSnapshot,
-    Series,
     Tier,
 )
 
 LABELS = {
     "title": "Title",
     "series": "Series",
+    "programme": "Programme",
     "number": "Number",
     "summary": "Summary",
     "body": "Body",
@@ -45,6 +45,8 @@ LABELS = {
     "status": "Status",
     "published_at": "Publication time",
     "required_tier": "Access",
+    "access_changes_at": "Access changes at",
+    "access_after": "Access from then on",
 }
 LONG_TEXTS = {"summary", "body", "footnotes", "quotes"}
 
@@ -66,7 +68,7 @@ def snapshot_from_version(version):
     """What reversion's own versions tell of a report; tags and authors' order were not kept (None: unknown)."""
     fields = version.field_dict
     report_id = int(version.object_id)
-    content = {name: fields.get("series_id" if name == "series" else name) for name in TEXT_FIELDS}
+    content = {name: fields.get(f"{name}_id" if name in CHOSEN else name) for name in TEXT_FIELDS}
     for name in LINKS:
         value = fields.get(name)
         content[name] = sorted(value) if isinstance(value, list) else None
@@ -87,12 +89,10 @@ def snapshot_from_version(version):
         for link in sorted(carried, key=lambda link: link["position"])
         if link["report_id"] == report_id and link["quote_id"] in quotes
     ]
-    published_at = fields.get("published_at")
-    state = {
-        "status": fields.get("status"),
-        "published_at": published_at.isoformat() if published_at else None,
-        "required_tier": fields.get("required_tier_id"),
-    }
+    state = state_from(
+        fields.get("status"), fields.get("published_at"), fields.get("required_tier_id"),
+        fields.get("access_changes_at"), fields.get("access_after_id"),
+    )
     return {"content": content, "state": state}
 
 
@@ -136,13 +136,14 @@ class Names:
     """Display names of the things snapshots refer to by id, looked up once per page."""
 
     def __init__(self, *snapshots):
-        wanted = {model: set() for model in (*LINKS.values(), Series, Tier)}
+        wanted = {model: set() for model in (*LINKS.values(), *CHOSEN.values(), Tier)}
         for snapshot in snapshots:
             content, state = snapshot["content"], snapshot["state"]
             for name, model in LINKS.items():
                 wanted[model].update(content.get(name) or [])
-            wanted[Series].add(content.get("series"))
-            wanted[Tier].add(state.get("required_tier"))
+            for name, model in CHOSEN.items():
+                wanted[model].add(content.get(name))
+            wanted[Tier].update((state.get("required_tier"), state.get("access_after")))
             for row in content.get("footnotes", []):
                 wanted[Outlet].add(row["outlet"])
             for row in content.get("quotes", []):
@@ -195,13 +196,13 @@ def line_diff(old_lines, new_lines):
 def shown_value(name, value, names):
     if name in LINKS:
         return ", ".join(sorted(names.of(LINKS[name], pk) for pk in value)) or "—"
-    if name == "series":
-        return names.of(Series, value)
-    if name == "required_tier":
+    if name in CHOSEN:
+        return names.of(CHOSEN[name], value) or "—"
+    if name in ("required_tier", "access_after"):
         return "Complimentary (free to read)" if value is None else names.of(Tier, value)
     if name == "status":
         return dict(Report.Status.choices).get(value, value)
-    if name == "published_at":
+    if name in ("published_at", "access_changes_at"):
         if not value:
             return "—"
         return timezone.localtime(parse_datetime(value)).strftime("%Y-%m-%d %H:%M %Z")
@@ -217,7 +218,7 @@ def differences(older, newer):
     names = Names(older, newer)
     changes = []
     pairs = [(name, older["content"].get(name), newer["content"].get(name)) for name in (*TEXT_FIELDS, *LINKS, "footnotes", "quotes")]
-    pairs += [(name, older["state"].get(name), newer["state"].get(name)) for name in ("status", "published_at", "required_tier")]
+    pairs += [(name, older["state"].get(name), newer["state"].get(name)) for name in STATE_FIELDS]
     for name, old, new in pairs:
         if old == new or (name in LINKS and (old is None or new is None)):
             continue

@@ -79,7 +79,7 @@ class ArchiveError(Exception):
 def export_archive() -> dict:
     """Every report, and every entity a report refers to directly or through another entity."""
     reports = list(
-        Report.objects.select_related("series", "required_tier").prefetch_related(
+        Report.objects.select_related("series", "required_tier", "access_after").prefetch_related(
             "tags",
             "countries",
             "organizations",
@@ -269,6 +269,8 @@ def _export_report(report: Report) -> dict:
         "status": report.status,
         "published_at": _utc(report.published_at),
         "access": _slug(report.required_tier),
+        "access_changes_at": _utc(report.access_changes_at),
+        "access_after": _slug(report.access_after),
         "footnotes": [
             {"position": note.position, "text": note.text, "url": note.url, "outlet": _slug(note.outlet)}
             for note in footnotes
@@ -377,8 +379,8 @@ def _list_of(check: Check) -> Check:
     return check_list
 
 
-def _record(fields: dict[str, Check]) -> Check:
-    """An object with exactly these keys."""
+def _record(fields: dict[str, Check], may_lack: frozenset = frozenset()) -> Check:
+    """An object with exactly these keys, but for those in `may_lack` (added since version 1 began), None when absent."""
 
     def check_record(checker: _Checker, value: Any, path: str) -> dict | None:
         if not isinstance(value, dict):
@@ -389,6 +391,8 @@ def _record(fields: dict[str, Check]) -> Check:
         for key, check in fields.items():
             if key in value:
                 checked[key] = check(checker, value[key], _key_path(path, key))
+            elif key in may_lack:
+                checked[key] = None
             else:
                 checker.fail(_key_path(path, key), "missing")
         return checked
@@ -467,6 +471,8 @@ _ARCHIVE = _record(
                     "status": _string,
                     "published_at": _optional(_moment),
                     "access": _optional(_reference("tiers")),
+                    "access_changes_at": _optional(_moment),
+                    "access_after": _optional(_reference("tiers")),
                     "footnotes": _list_of(_FOOTNOTE),
                     "quotes": _list_of(_QUOTE),
                     "organizations": _list_of(_reference("organizations")),
@@ -475,7 +481,8 @@ _ARCHIVE = _record(
                     "countries": _list_of(_reference("countries")),
                     "tags": _list_of(_string),
                     "related_reports": _list_of(_reference("reports")),
-                }
+                },
+                may_lack=frozenset({"access_changes_at", "access_after"}),
             )
         ),
     }
@@ -822,6 +829,8 @@ class _Importer:
         values = {name: item[name] for name in ("number", "title", "summary", "body", "status", "published_at")}
         values["series"] = self.find("series", item["series"])
         values["required_tier"] = self.find("tiers", item["access"])
+        values["access_changes_at"] = item["access_changes_at"]
+        values["access_after"] = self.find("tiers", item["access_after"])
         report, outcome = self.entity("reports", item, values, path)
         footnotes = [
             {

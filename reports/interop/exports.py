@@ -49,7 +49,7 @@ class ReportStixView(View):
 
     def get(self, request, slug):
         report = get_object_or_404(
-            Report.objects.published().select_related("series", "required_tier").prefetch_related("tags"), slug=slug
+            Report.objects.published().select_related("series", "required_tier", "access_after").prefetch_related("tags"), slug=slug
         )
         if not report.is_readable_by(request.user):
             if not request.user.is_authenticated:
@@ -134,7 +134,7 @@ class ReportListCsvView(View):
                 report.reference,
                 local_date(report.published_at),
                 report.series,
-                report.required_tier or "Free",
+                report.access_tier or "Free",
                 ", ".join(tag.name for tag in report.tag_list),
                 request.build_absolute_uri(report.get_absolute_url()),
             ]

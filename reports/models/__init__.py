@@ -18,7 +18,7 @@ from reports.models.entities import (
     Quote,
     Role,
 )
-from reports.models.places import Country, Series
+from reports.models.places import Country, Programme, Series
 from reports.models.reports import Footnote, Report, ReportQuote
 from reports.models.subscriptions import (
     Institution,
@@ -56,6 +56,7 @@ __all__ = [
     "ReportSnapshot",
     "Review",
     "Role",
+    "Programme",
     "Series",
     "Subscription",
     "Tier",

@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,10 +13,26 @@ from taggit.models import Tag
 
 from reports.models.base import Timestamped, address
 from reports.models.entities import Organization, Outlet, Person, Quote
-from reports.models.places import Country, Series
+from reports.models.places import Country, Programme, Series
 from reports.models.readers import is_desk_staff, reader_rank
 from reports.models.subscriptions import Tier
 from reports.text.rendering import render_markdown
+
+
+def access_condition(open_to):
+    """
+    A report's access is `required_tier` until its `access_changes_at` passes, `access_after` from
+    then on: judged against the clock now, like publication, so that the change needs no one to
+    make it. `open_to(field)` is the condition on the tier named by `field`.
+    """
+    now = timezone.now()
+    before_change = Q(access_changes_at__isnull=True) | Q(access_changes_at__gt=now)
+    return (before_change & open_to("required_tier")) | (Q(access_changes_at__lte=now) & open_to("access_after"))
+
+
+def access_is(tier):
+    """Reports whose access now is `tier` (None: complimentary)."""
+    return access_condition(lambda field: Q(**{field: tier}))
 
 
 def readable_condition(user):
@@ -25,13 +41,13 @@ def readable_condition(user):
         return Q(pk__isnull=False)
     rank = reader_rank(user)
     if rank is None:
-        return Q(required_tier__isnull=True)
+        return access_is(None)
     # By the ids of the tiers above the reader's, not by a join to the tier table, and as an
     # expression (which Django negates as written, without an "OR required_tier_id IS NULL"):
     # the planner can then tell how many rows each side of a search covers, none for a reader
     # of every tier, and answer each side from its own index.
     above = list(Tier.objects.filter(rank__gt=rank).values_list("pk", flat=True))
-    return Q(required_tier__isnull=True) | ~Q(In(F("required_tier"), above))
+    return access_condition(lambda tier: Q(**{f"{tier}__isnull": True}) | ~Q(In(F(tier), above)))
 
 
 SLUG_LENGTH = 80
@@ -57,8 +73,9 @@ class ReportQuerySet(models.QuerySet):
     - `published()`: reports the public may see at all: released by an editor and due
       (publication time not in the future). Drafts, scheduled and withdrawn reports are not.
     - `readable_by(user)`: reports whose full text (body, footnotes, quotes) the user may read:
-      complimentary reports; reports whose required tier ranks at or below the user's active
-      subscriptions; everything for desk staff. Others see the teaser only.
+      complimentary reports; reports whose access tier ranks at or below the user's active
+      subscriptions; everything for desk staff. Others see the teaser only. A report's access is
+      `required_tier`, or `access_after` once its `access_changes_at` has passed (`access_condition`).
     - `viewable_by(user)`: reports whose page the user may open: published ones, and every
       report for desk staff (who preview the rest).
 
@@ -68,12 +85,27 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def scheduled(self):
-        """Published with a publication time still to come: each becomes visible by itself when it passes."""
-        return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
-
     def readable_by(self, user):
         return self.filter(readable_condition(user))
+
+    def with_access_now(self, tier):
+        """Reports whose access now is `tier`; None: the complimentary ones, whose text everyone may read."""
+        return self.filter(access_is(tier))
+
+    def gated_now(self):
+        return self.exclude(access_is(None))
+
+    def next_access_change(self):
+        """The next moment a report's access changes by itself (a publication or an access change to come), or None."""
+        now = timezone.now()
+        scheduled = Q(status=Report.Status.PUBLISHED, published_at__gt=now)
+        changing = Q(access_changes_at__gt=now)
+        # Both conditions in the WHERE clause too, each served by its index: only the few reports
+        # with something to come are read, however many there are.
+        moments = self.filter(scheduled | changing).aggregate(
+            publication=Min("published_at", filter=scheduled), access=Min("access_changes_at", filter=changing)
+        )
+        return min((moment for moment in moments.values() if moment is not None), default=None)
 
     def viewable_by(self, user):
         return self if is_desk_staff(user) else self.published()
@@ -86,7 +118,7 @@ class ReportQuerySet(models.QuerySet):
 
     def for_page(self):
         """With the series and the access tier, without the search documents (reports.search.engine), which pages never show."""
-        return self.select_related("series", "required_tier").defer(
+        return self.select_related("series", "programme", "required_tier", "access_after").defer(
             "search_public", "search_full", "search_vector_public", "search_vector_full", "search_pending"
         )
 
@@ -112,6 +144,14 @@ class Report(Timestamped):
         help_text="The report's address. It cannot change once the report has been published.",
     )
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
+    programme = models.ForeignKey(
+        Programme,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="Optional: the lab or project the report comes from; its box closes the report.",
+    )
     number = models.PositiveIntegerField(
         null=True, blank=True, help_text="The number within the series, e.g. 11032 for Special Dispatch No. 11032."
     )
@@ -148,6 +188,22 @@ class Report(Timestamped):
         help_text="Empty: complimentary, readable in full by everyone once published. A tier: only "
         "staff and readers whose active subscription ranks at least this tier read the body, "
         "footnotes and quotes; everyone else sees the title, summary, tags and linked entities.",
+    )
+    access_changes_at = models.DateTimeField(
+        "access changes at",
+        null=True,
+        blank=True,
+        help_text="Optional: the moment the access below takes over from the one above, by itself and on every "
+        "page, feed, search and export, e.g. a report for subscribers that becomes complimentary 90 days on.",
+    )
+    access_after = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="access from then on",
+        help_text="Empty: complimentary from that moment. A tier: for its subscribers and those of higher tiers.",
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="authored_reports", limit_choices_to={"is_staff": True}
@@ -205,6 +261,8 @@ class Report(Timestamped):
             models.Index(fields=["status", "-published_at", "-id"], name="report_published_order"),
             # The same within one series: series pages, feeds and the list filtered by series.
             models.Index(fields=["series", "status", "-published_at", "-id"], name="report_series_published_order"),
+            # The few reports whose access changes at a set time (`next_access_change`).
+            models.Index(fields=["access_changes_at"], condition=Q(access_changes_at__isnull=False), name="report_access_changes"),
             # The few reports whose search documents are still to be recomputed.
             models.Index(fields=["id"], condition=Q(search_pending=True), name="report_search_pending"),
         ]
@@ -216,6 +274,8 @@ class Report(Timestamped):
         super().clean()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             raise ValidationError({"published_at": "Give the time at which the report goes public."})
+        if self.access_after_id is not None and self.access_changes_at is None:
+            raise ValidationError({"access_changes_at": "Give the time at which the access changes."})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -224,6 +284,9 @@ class Report(Timestamped):
             self.version += 1
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+        if self.series.complimentary_after_days is not None and self.access_changes_at is None:
+            self.series.apply_complimentary_rule(Report.objects.filter(pk=self.pk))
+            self.refresh_from_db(fields=["access_changes_at", "access_after"])
 
     @staticmethod
     def unique_slug(title, pk=None):
@@ -249,9 +312,45 @@ class Report(Timestamped):
         """How the desk cites the report: 'Special Dispatch No. 11032'."""
         return f"{self.series} No. {self.number}" if self.number else str(self.series)
 
+    def access_changed(self):
+        """Whether `access_after` has taken over from `required_tier` (see `readable_condition`)."""
+        return self.access_changes_at is not None and self.access_changes_at <= timezone.now()
+
+    @property
+    def access_tier(self):
+        """The tier whose subscribers may read the report now; None when it is complimentary."""
+        return self.access_after if self.access_changed() else self.required_tier
+
+    @access_tier.setter
+    def access_tier(self, tier):
+        # A change that has already happened would otherwise keep overruling `required_tier`; the
+        # report's history keeps it. A change still to come stays.
+        if self.access_changed():
+            self.access_changes_at, self.access_after = None, None
+        self.required_tier = tier
+
     @property
     def is_complimentary(self):
-        return self.required_tier_id is None
+        return (self.access_after_id if self.access_changed() else self.required_tier_id) is None
+
+    @property
+    def complimentary_since(self):
+        """When a report for subscribers became complimentary by its access change; None otherwise."""
+        if self.access_changed() and self.access_after_id is None and self.required_tier_id is not None:
+            return self.access_changes_at
+        return None
+
+    @property
+    def shows_complimentary_line(self):
+        """A complimentary report of a series with its own line, or one that became complimentary, says so."""
+        return self.is_complimentary and bool(self.series.complimentary_line or self.complimentary_since)
+
+    @property
+    def access_change_to_come(self):
+        """(when, tier after: None for complimentary) of a change not yet due, for readers to see; else None."""
+        if self.access_changes_at is None or self.access_changed():
+            return None
+        return self.access_changes_at, self.access_after
 
     @property
     def state(self):
@@ -271,7 +370,7 @@ class Report(Timestamped):
         if self.is_complimentary or is_desk_staff(user):
             return True
         rank = reader_rank(user)
-        return rank is not None and self.required_tier.rank <= rank
+        return rank is not None and self.access_tier.rank <= rank
 
     def is_viewable_by(self, user):
         return self.is_published() or is_desk_staff(user)

@@ -16,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
 from taggit.models import Tag
 
-from reports.models import Organization, Report, Series
+from reports.models import Organization, Programme, Report, Series
 
 FEED_LENGTH = 30
 PUBLIC = AnonymousUser()
@@ -83,6 +83,11 @@ class ReportFeed(Feed):
 class SeriesFeed(ReportFeed):
     scope_model = Series
     scope_relation = "series"
+
+
+class ProgrammeFeed(ReportFeed):
+    scope_model = Programme
+    scope_relation = "programme"
 
 
 class TagFeed(ReportFeed):

@@ -1,7 +1,7 @@
 from django import forms
 from taggit.models import Tag
 
-from reports.models import Country, Organization, Outlet, Person, Series
+from reports.models import Country, Organization, Outlet, Person, Programme, Series
 from reports.models.reports import tags_in_use
 
 
@@ -21,6 +21,7 @@ class ReportFilterForm(forms.Form):
     ACCESS_CHOICES = [("", "Any access"), ("free", "Free to read"), ("subscribers", "For subscribers")]
 
     series = SlugChoiceField(Series.objects.all(), empty_label="Any series")
+    programme = SlugChoiceField(Programme.objects.all(), empty_label="Any programme")
     tag = SlugChoiceField(Tag.objects.none(), empty_label="Any tag")  # tags in use, as of each request
     organization = SlugChoiceField(Organization.objects.all(), empty_label="Any organization")
     person = SlugChoiceField(Person.objects.all(), empty_label="Any person")
@@ -32,6 +33,7 @@ class ReportFilterForm(forms.Form):
 
     LOOKUPS = {
         "series": "series",
+        "programme": "programme",
         "tag": "tags",
         "organization": "organizations",
         "person": "people",
@@ -50,9 +52,9 @@ class ReportFilterForm(forms.Form):
             if values.get(name):
                 reports = reports.filter(**{lookup: values[name]})
         if values.get("access") == "free":
-            reports = reports.filter(required_tier__isnull=True)
+            reports = reports.with_access_now(None)
         elif values.get("access") == "subscribers":
-            reports = reports.filter(required_tier__isnull=False)
+            reports = reports.gated_now()
         if values.get("since"):
             reports = reports.filter(published_at__date__gte=values["since"])
         if values.get("until"):

@@ -2,7 +2,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from reports.models import Organization, Outlet, Person, Report, Series
+from reports.models import Organization, Outlet, Person, Programme, Report, Series
 from reports.models.reports import tags_in_use
 
 
@@ -54,6 +54,7 @@ SITEMAPS = {
     "pages": PageSitemap(),
     "reports": ReportSitemap(),
     "series": ProfileSitemap(Series),
+    "programmes": ProfileSitemap(Programme),
     "tags": TagSitemap(),
     "organizations": ProfileSitemap(Organization),
     "people": ProfileSitemap(Person),

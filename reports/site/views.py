@@ -18,6 +18,7 @@ from reports.models import (
     Organization,
     Outlet,
     Person,
+    Programme,
     Quote,
     Report,
     Series,
@@ -87,7 +88,7 @@ class SearchView(ListView):
         self.sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
         self.filters = ReportFilterForm(self.request.GET)
         found = search_reports(self.parsed, self.request.user, sort=self.sort, reports=self.filters.filter(Report.objects.all()))
-        return found.select_related("series", "required_tier").prefetch_related("tags")
+        return found.select_related("series", "required_tier", "access_after").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
@@ -223,6 +224,11 @@ class ProfileView(DetailView):
 class SeriesDetailView(ProfileView):
     model = Series
     reports_relation = filter_name = follow_kind = "series"
+
+
+class ProgrammeDetailView(ProfileView):
+    model = Programme
+    reports_relation = filter_name = "programme"
 
 
 class TagDetailView(ProfileView):

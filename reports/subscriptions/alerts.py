@@ -49,7 +49,7 @@ def followed_reports(user, *, after):
         .filter(matches, published_at__gte=after)
         .exclude(pk__in=SentAlert.objects.filter(user=user).values("report"))
         .distinct()
-        .select_related("series", "required_tier")
+        .select_related("series", "required_tier", "access_after")
         .order_by("published_at")
     )
 

@@ -23,7 +23,9 @@ from tests.access_matrix import (
     SHOWN_TO_READERS,
     TITLE,
     VISITORS,
+    PREMIUM_NOW,
     Desk,
+    premium_now,
 )
 from tests.factories import (
     ReportFactory,
@@ -45,10 +47,11 @@ def fetch(client, visitor, url):
     return client.get(url)
 
 
+@pytest.mark.parametrize("history", PREMIUM_NOW)
 @pytest.mark.parametrize("surface", SURFACES)
 @pytest.mark.parametrize("kind", VISITORS)
-def test_gated_text_appears_exactly_where_the_visitor_may_read_it(client, kind, surface):
-    desk = Desk()
+def test_gated_text_appears_exactly_where_the_visitor_may_read_it(client, kind, surface, history):
+    desk = Desk(**premium_now(history))
     response = fetch(client, make_visitor(kind), desk.surfaces()[surface])
     assert response.status_code == 200
     content = response.content.decode()

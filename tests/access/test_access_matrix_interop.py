@@ -22,6 +22,8 @@ from tests.access_matrix import (
     TITLE,
     VISITORS,
     Desk,
+    fetch,
+    premium_now,
 )
 from tests.factories import ReportFactory, UserFactory, make_visitor, tier
 
@@ -66,28 +68,18 @@ SURFACES = [
 REFUSED = {"report_stix": {"anonymous": 302, None: 403}, "api_quote": {None: 404}}
 
 
-def fetch(client, visitor, url, via):
-    if visitor is not None and via == "session":
-        client.force_login(visitor)
-    headers = {}
-    if visitor is not None and via == "token":
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {APIToken.issue(user=visitor, name='matrix')[1]}"
-    response = client.get(url, **headers)
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, content.decode()
-
-
 def cases():
     for surface in SURFACES:
         for kind in VISITORS:
-            yield pytest.param(surface, kind, "session", id=f"{surface}-{kind}")
+            yield pytest.param(surface, kind, "session", "premium", id=f"{surface}-{kind}")
+            yield pytest.param(surface, kind, "session", "premium_since_a_change", id=f"{surface}-{kind}-since-a-change")
             if surface.startswith("api_") and kind != "anonymous":
-                yield pytest.param(surface, kind, "token", id=f"{surface}-{kind}-token")
+                yield pytest.param(surface, kind, "token", "premium", id=f"{surface}-{kind}-token")
 
 
-@pytest.mark.parametrize("surface, kind, via", list(cases()))
-def test_gated_text_appears_in_exports_and_the_api_exactly_for_readers(client, surface, kind, via):
-    desk = Desk()
+@pytest.mark.parametrize("surface, kind, via, history", list(cases()))
+def test_gated_text_appears_in_exports_and_the_api_exactly_for_readers(client, surface, kind, via, history):
+    desk = Desk(**premium_now(history))
     url, shown_to_readers, lists_teaser = surfaces(desk)[surface]
     response, content = fetch(client, make_visitor(kind), url, via)
     refused = REFUSED.get(surface, {})

@@ -12,6 +12,7 @@ import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -621,9 +622,12 @@ def test_editor_compares_versions_and_restores_an_older_one(walk, person, access
     note_changes = page.locator(".change-footnotes")
     expect(note_changes.locator("del")).to_contain_text(OLDER_NOTE)
     expect(note_changes.locator("ins")).to_contain_text(NEWER_NOTE)
+    # JTTM, complimentary since January 15, 2024 (the demo's), became Premium from now on: the
+    # access change that had happened went with it.
     access = page.locator(".change-required_tier")
-    expect(access.locator("del")).to_have_text("Complimentary (free to read)")
+    expect(access.locator("del")).to_have_text("JTTM")
     expect(access.locator("ins")).to_have_text("Premium")
+    expect(page.locator(".change-access_changes_at del")).to_contain_text("2024-01-15")
 
     # The older version, opened from the history, and saved.
     editor.visit(history, "desk-history-again")
@@ -674,4 +678,51 @@ def test_the_report_form_fits_a_desktop_and_a_phone_with_nothing_over_the_title(
         box = tool.bounding_box()
         apart = box["y"] >= title["y"] + title["height"] or box["y"] + box["height"] <= title["y"]
         assert apart, f"the {tool.inner_text()!r} button covers the report's title"
+    expect_accessible_throughout(accessibility)
+
+
+# --- 8. An editor sets a gated report to become complimentary at a time -----------------------
+
+
+def test_editor_makes_a_gated_report_complimentary_from_a_time_and_it_opens_at_that_second(walk, person, accessibility):
+    editor, page = walk, walk.page
+    houthi = Report.objects.get(slug=HOUTHI)
+    assert not houthi.is_complimentary
+    visitor = person()
+    desk_log_in(editor, "editor", "access-change-editor")
+    editor.visit("/admin/reports/report/", "access-change-list")
+
+    # The bulk action asks when and to what on a page of its own.
+    list_row(page, houthi).locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Schedule an access change…")
+    submit(editor, page.get_by_role("button", name="Go"), "/admin/reports/report/", "access-change-form")
+    expect(page.locator(".access-change-reports")).to_contain_text(houthi.title)
+    at = (timezone.localtime() + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    page.get_by_label("Access changes at: date").fill(at.strftime("%Y-%m-%d"))
+    page.get_by_label("Access changes at: time").fill(at.strftime("%H:%M:%S"))
+    page.get_by_label("Access from then on").select_option(label="Complimentary (free to read)")
+    submit(editor, page.get_by_role("button", name="Schedule the change"), "/admin/reports/report/", "access-change-scheduled")
+    expect(page.locator(".messagelist")).to_contain_text("1 report(s) change access: complimentary from")
+    expect(list_row(page, houthi).locator(".field-access_now")).to_contain_text("JTTM (until")
+
+    # Until then, the public meets the paywall and is told when the report opens.
+    visitor.visit(report_path(HOUTHI), "access-change-public-before")
+    expect_paywall(visitor.page)
+    expect(visitor.page.locator(".access-change")).to_contain_text("Free to read from")
+    with time_machine.travel(at - dt.timedelta(seconds=1), tick=False):
+        visitor.visit(report_path(HOUTHI), "access-change-public-a-second-before")
+        expect_paywall(visitor.page)
+    with time_machine.travel(at + dt.timedelta(seconds=1), tick=False):
+        visitor.visit(report_path(HOUTHI), "access-change-public-a-second-after")
+        expect(visitor.page.locator(".report-body")).to_be_visible()
+        expect(visitor.page.get_by_role("heading", name=PAYWALL_HEADING)).to_have_count(0)
+        line = visitor.page.locator(".complimentary-line")
+        expect(line).to_contain_text("It is free to read since")
+        expect(line.get_by_role("link", name=re.compile("Subscription information"))).to_have_attribute("href", "/subscribe/")
+        visitor.visit(f"{report_path(HOUTHI)}print/", "access-change-public-print")
+        expect(visitor.page.locator(".report-body")).to_be_visible()
+
+        # The report's history tells who set the change, and when it took effect.
+        editor.visit(f"/admin/reports/report/{houthi.pk}/history/", "access-change-history")
+        expect(page.locator("#change-history")).to_contain_text("Access change: complimentary from")
     expect_accessible_throughout(accessibility)

@@ -76,3 +76,23 @@ def test_login_page_names_the_site(walk):
     """The login page's header names the site, as every other page's does."""
     walk.visit("/accounts/login/", "login-direct")
     assert walk.page.locator(".site-header .brand").inner_text() == settings.SITE_NAME
+
+
+def test_visitor_reads_the_seed_like_report_with_its_complimentary_line_and_programme_box(walk):
+    """
+    The demo's seed-like report: for JTTM subscribers first, complimentary since, opened by the
+    series' line and closed by the Cyber & Jihad Lab's box, whose link leads to the programme's page.
+    """
+    walk.visit(report_path(COMPLIMENTARY), "report-seed-like-anonymous")
+    page = walk.page
+    line = page.locator(".complimentary-line")
+    expect(line).to_contain_text("JTTM reports are written for subscribers")
+    expect(line).to_contain_text("It is free to read since January 15, 2024, after a time for JTTM subscribers.")
+    expect(line.get_by_role("link", name="Subscription information for the JTTM")).to_be_visible()
+    expect_body(page)
+    box = page.get_by_role("complementary", name="Cyber & Jihad Lab")
+    expect(box).to_contain_text("The Lab tracks how jihadi groups and militias use Telegram")
+    walk.follow(box.get_by_role("link", name="More from the Cyber & Jihad Lab"), "/programmes/cyber-jihad-lab/", "programme-page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cyber & Jihad Lab")
+    expect(page.get_by_role("link", name=Report.objects.get(slug=COMPLIMENTARY).title)).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="RSS")).to_have_attribute("href", "/programmes/cyber-jihad-lab/rss/")

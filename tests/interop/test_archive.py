@@ -38,8 +38,8 @@ from tests.snapshots import snapshot
 pytestmark = pytest.mark.django_db
 
 REPORT_KEYS = {
-    "slug", "series", "number", "title", "summary", "body", "status", "published_at", "access", "footnotes",
-    "quotes", "organizations", "people", "outlets", "countries", "tags", "related_reports",
+    "slug", "series", "number", "title", "summary", "body", "status", "published_at", "access",
+    "access_changes_at", "access_after", "footnotes", "quotes", "organizations", "people", "outlets", "countries", "tags", "related_reports",
 }
 
 
@@ -215,6 +215,22 @@ def test_import_updates_an_existing_report_by_slug(content, tmp_path):
     assert not report.related_reports.exists()
     assert Report.objects.count() == 2
     assert "reports: 0 created, 2 updated, 0 unchanged" in output
+
+
+def test_an_access_change_goes_out_and_comes_back_and_a_file_written_before_them_still_imports(content, tmp_path):
+    archive = json.loads(export(tmp_path))
+    by_slug(archive["reports"], "a-first").update(access_changes_at="2024-01-15T00:00:00Z", access_after=None)
+    import_file(write(tmp_path, json.dumps(archive)))
+    report = Report.objects.get(slug="a-first")
+    assert report.complimentary_since == dt.datetime(2024, 1, 15, tzinfo=dt.timezone.utc)
+    assert by_slug(json.loads(export(tmp_path, "again.json"))["reports"], "a-first")["access_changes_at"] == "2024-01-15T00:00:00Z"
+
+    for item in archive["reports"]:
+        del item["access_changes_at"], item["access_after"]
+    output = import_file(write(tmp_path, json.dumps(archive), "older.json"))
+    assert "reports: 0 created, 1 updated, 1 unchanged" in output
+    report.refresh_from_db()
+    assert report.access_changes_at is None and not report.is_complimentary, "no change in the file: none kept"
 
 
 def test_a_related_report_named_on_one_side_links_both(content, tmp_path):

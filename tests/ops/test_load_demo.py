@@ -1,4 +1,5 @@
 """`manage.py load_demo`: the demo desk, created once; running it again changes nothing."""
+import datetime as dt
 import io
 
 import pytest
@@ -52,10 +53,12 @@ def test_without_a_password_each_new_user_gets_a_random_one_printed_once():
 def test_the_demo_has_complimentary_and_gated_reports_and_linked_entities():
     load_demo("--password", DEMO_PASSWORD)
     published = Report.objects.published()
-    assert published.filter(required_tier__isnull=True).exists()
-    assert published.filter(required_tier__isnull=False).count() >= 2
+    assert published.with_access_now(None).exists()
+    assert published.gated_now().count() >= 2
     sample = Report.objects.get(slug="iraqi-militia-commanders-warn-attacks-will-resume")
     assert sample.is_complimentary
+    assert sample.complimentary_since == dt.datetime(2024, 1, 15, 12, tzinfo=dt.timezone.utc), "JTTM first, complimentary since"
+    assert sample.shows_complimentary_line
     assert [note.position for note in sample.footnotes.all()] == [1, 2, 3]
     assert sample.quotes.filter(person__slug="adel-al-karawi").exists()
     assert list(Person.objects.named("Adil al-Karawi")) == list(sample.people.filter(slug="adel-al-karawi"))

@@ -52,7 +52,7 @@ class ReportRefSerializer(serializers.Serializer):
 
 class AccessSerializer(serializers.Serializer):
     complimentary = serializers.BooleanField(source="is_complimentary", read_only=True)
-    tier = RefSerializer(source="required_tier", allow_null=True, read_only=True)
+    tier = RefSerializer(source="access_tier", allow_null=True, read_only=True)
 
 
 class ReportSummarySerializer(serializers.ModelSerializer):
