@@ -725,4 +725,5 @@ def test_editor_makes_a_gated_report_complimentary_from_a_time_and_it_opens_at_t
         # The report's history tells who set the change, and when it took effect.
         editor.visit(f"/admin/reports/report/{houthi.pk}/history/", "access-change-history")
         expect(page.locator("#change-history")).to_contain_text("Access change: complimentary from")
+        expect(page.locator(".access-change-history")).to_contain_text("then complimentary: a change that took effect by itself")
     expect_accessible_throughout(accessibility)
