@@ -72,6 +72,7 @@ def digest_message(user, reports):
         "entries": entries,
         "site_title": settings.SITE_NAME,
         "subscribe_url": absolute(reverse("subscribe")),
+        "preferences_url": absolute(reverse("account") + "#email-heading"),
         "unsubscribe_url": absolute(reverse("alerts_unsubscribe", args=[unsubscribe_token(user)])),
     }
     message = EmailMultiAlternatives(

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 from taggit.models import Tag
 
 from reports.models import AlertState, Follow, Organization, Person, Series, Tier
+from reports.models.readers import is_desk_staff
 from reports.models.reports import tags_in_use
 from reports.subscriptions.accounts import in_background
 from reports.subscriptions.alerts import absolute, user_for_unsubscribe_token
@@ -160,6 +161,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
         kwargs.setdefault("email_form", EmailPreferencesForm(instance=alert_state(user)))
         return super().get_context_data(
             holdings=holdings(user),
+            desk_staff=is_desk_staff(user),
             subscriptions=user.subscriptions.select_related("tier").order_by("-ends_on"),
             today=timezone.localdate(),
             api_tokens=user.api_tokens.all(),

@@ -145,6 +145,10 @@ class TestWhatIRead:
         assert "You read Premium reports until January 1, 2099, through the network of Agency of Examples, while you read from it." in text
         assert "through the network" not in words(client), "elsewhere, the network gives nothing"
 
+    def test_desk_staff_are_told_they_read_everything(self, client, analyst):
+        client.force_login(analyst)
+        assert "As a member of the desk you read every report" in words(client)
+
     def test_own_and_institutional_access_are_both_told_highest_tier_first(self, agency, jttm_reader):
         InstitutionMembership.objects.create(institution=agency, user=jttm_reader, email="dana@agency.example")
         text = words_on(dt.datetime(2026, 12, 1, 12), jttm_reader)
@@ -250,6 +254,7 @@ class TestDigestFrequency:
         assert "Before the first digest" in first.body and "On Tuesday" not in first.body
         assert "On Tuesday" in second.body and "On Saturday" in second.body
         assert "Before the first digest" not in second.body
+        assert "Daily or weekly:" in second.body and "/account/#email-heading" in second.body
 
     def test_a_daily_reader_gets_one_digest_a_day(self, brigade):
         self.reader(brigade, "daily")
