@@ -129,6 +129,16 @@ class TestWhatIRead:
         assert "You read Premium reports until January 1, 2099, through Agency of Examples, as dana@agency.example." in text
         assert "What Premium includes: Everything in JTTM" in text
 
+    def test_an_institutions_access_ending_soon_points_to_the_institution(self, agency):
+        member = UserFactory(email="dana@agency.example")
+        InstitutionMembership.objects.create(institution=agency, user=member, email=member.email)
+        agency.ends_on, agency.grace_days = dt.date(2027, 1, 10), 2
+        agency.save()
+        text = words_on(dt.datetime(2027, 1, 12, 8), member)
+        assert "You read Premium reports until January 12, 2027, including 2 days of grace, through Agency of Examples" in text
+        assert "Its paid term ended on January 10, 2027: these are its days of grace." in text
+        assert "Today is the last day. Ask Agency of Examples whether it renews." in text
+
     def test_an_institution_whose_term_ended_gives_no_line(self, client, agency):
         member = UserFactory(email="dana@agency.example")
         InstitutionMembership.objects.create(institution=agency, user=member, email=member.email)
