@@ -46,6 +46,11 @@ class Follow(Timestamped):
         return self.tag or self.series or self.organization or self.person
 
     @property
+    def followed_kind(self):
+        """"tag", "series", "organization" or "person": the kind the follow address (follow/<kind>/<slug>/) names."""
+        return next(kind for kind in FOLLOWABLE if getattr(self, f"{kind}_id"))
+
+    @property
     def followed_url(self):
         if self.tag_id:
             return reverse("tag_detail", args=[self.tag.slug])
@@ -53,10 +58,25 @@ class Follow(Timestamped):
 
 
 class AlertState(models.Model):
-    """Whether a reader wants e-mail alerts (the unsubscribe link turns them off)."""
+    """
+    A reader's e-mail preferences: whether they want digests (the unsubscribe link turns them off)
+    and how often. A reader without one gets daily digests.
+    """
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Once a day"
+        WEEKLY = "weekly", "Once a week"
+
+    # Days of the site's calendar from one digest to the next: a digest goes out on the first run
+    # of the day that many days after the day of the last one, holding everything since.
+    DAYS_BETWEEN = {Frequency.DAILY: 1, Frequency.WEEKLY: 7}
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_state")
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField("E-mail me new reports on what I follow", default=True)
+    frequency = models.CharField(
+        "How often", max_length=10, choices=Frequency.choices, default=Frequency.DAILY,
+        help_text="A weekly digest holds every new report of the week.",
+    )
 
     def __str__(self):
         return f"Alerts for {self.user}"

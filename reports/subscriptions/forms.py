@@ -1,10 +1,10 @@
-"""The forms of readers' own pages: asking for institutional access, joining an institution, making an API token."""
+"""The forms of readers' own pages: asking for institutional access, joining an institution, making an API token, e-mail preferences."""
 from django import forms
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.validators import RegexValidator
 
-from reports.models import APIToken
+from reports.models import AlertState, APIToken
 
 ONE_LINE = RegexValidator(r"[\r\n]", inverse_match=True, message="Write this on one line.")
 
@@ -52,3 +52,12 @@ class APITokenForm(forms.Form):
                 f"You have {APIToken.MAX_ACTIVE_PER_USER} tokens in use: revoke one before making another."
             )
         return super().clean()
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    """Digests on or off, and how often: the account page's e-mail preferences."""
+
+    class Meta:
+        model = AlertState
+        fields = ["enabled", "frequency"]
+        widgets = {"frequency": forms.RadioSelect}

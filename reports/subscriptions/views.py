@@ -13,14 +13,17 @@ from django.views.generic import FormView, TemplateView
 from taggit.models import Tag
 
 from reports.models import AlertState, Follow, Organization, Person, Series, Tier
+from reports.models.readers import is_desk_staff
 from reports.models.reports import tags_in_use
 from reports.subscriptions.accounts import in_background
 from reports.subscriptions.alerts import absolute, user_for_unsubscribe_token
 from reports.subscriptions.forms import (
     AccessRequestForm,
     APITokenForm,
+    EmailPreferencesForm,
     InstitutionEmailForm,
 )
+from reports.subscriptions.holdings import holdings
 from reports.subscriptions.services import (
     MembershipRefused,
     confirm_membership,
@@ -146,20 +149,41 @@ class SubscribeView(FormView):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
+    """
+    The reader's account: what they read and until when, what they follow (each with a button to
+    stop), their institution, their e-mail preferences (POSTed here) and their API tokens.
+    """
+
     template_name = "reports/account.html"
 
     def get_context_data(self, **kwargs):
-        subscriptions = self.request.user.subscriptions.select_related("tier").order_by("-ends_on")
-        active = [subscription for subscription in subscriptions if subscription.is_active()]
         user = self.request.user
+        kwargs.setdefault("email_form", EmailPreferencesForm(instance=alert_state(user)))
         return super().get_context_data(
-            subscriptions=subscriptions,
-            current=max(active, key=lambda subscription: subscription.tier.rank, default=None),
+            holdings=holdings(user),
+            desk_staff=is_desk_staff(user),
+            subscriptions=user.subscriptions.select_related("tier").order_by("-ends_on"),
             today=timezone.localdate(),
-            api_tokens=self.request.user.api_tokens.all(),
-            token_form=APITokenForm(user=self.request.user),
+            api_tokens=user.api_tokens.all(),
+            token_form=APITokenForm(user=user),
             memberships=user.memberships.select_related("institution__tier"),
             follows=user.follows.select_related("tag", "series", "organization", "person"),
-            alerts_enabled=getattr(AlertState.objects.filter(user=user).first(), "enabled", True),
             **kwargs,
         )
+
+    def post(self, request):
+        """The e-mail preferences form."""
+        form = EmailPreferencesForm(request.POST, instance=alert_state(request.user))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(email_form=form))
+        preferences = form.save()
+        if preferences.enabled:
+            messages.success(request, f"Saved: new reports on what you follow come {preferences.get_frequency_display().lower()}.")
+        else:
+            messages.success(request, "Saved: you get no e-mail digests.")
+        return redirect("account")
+
+
+def alert_state(user):
+    """The reader's e-mail preferences, as saved or (not saved yet) as they stand by default."""
+    return AlertState.objects.filter(user=user).first() or AlertState(user=user)

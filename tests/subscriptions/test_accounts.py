@@ -52,7 +52,7 @@ def test_the_account_page_shows_the_current_tier_and_its_last_day(client, premiu
     user = SubscriptionFactory(tier=premium, ends_on=ends_on).user
     client.force_login(user)
     page = client.get(reverse("account")).content.decode()
-    assert "<strong>Premium</strong> tier" in page
+    assert "You read <strong>Premium</strong> reports until" in page
     assert f"{ends_on:%B} {ends_on.day}, {ends_on:%Y}" in page
 
 

@@ -345,7 +345,8 @@ class TestFollowsAndAlerts:
         assert send_digests() == 1
         assert send_digests() == 0, "running it again sends nothing twice"
         second = self.file_report(militia, title="Second report on the brigade")
-        assert send_digests() == 1
+        with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):  # a daily reader's next digest
+            assert send_digests() == 1
         bodies = [message.body for message in mail.outbox]
         assert first.title in bodies[0] and second.title not in bodies[0]
         assert second.title in bodies[1] and first.title not in bodies[1]
