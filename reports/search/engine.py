@@ -11,26 +11,27 @@ someone who may not read it. On PostgreSQL the documents are weighted tsvectors 
 matching the stored words.
 
 Every match is reachable, a page at a time (`search_page`), each page after the key of the one
-before (`PageKey`: the last row's sort key, signed, so a forged one is refused, never run), and
-each page reads a bounded number of rows whatever its number and however common the word: the
-matches after a key are looked for in bands of publication time (`newest_matches`: the next
-2,000 reports, then a span nine times as long, then the rest, each band only if those before
-fell short), so a common word is answered by walking the (status, -published_at, -id) index
-from the key, a rare one from the GIN index. Newest first, a page is the next matches after the
-last row's (time, id). By relevance, matches are ranked in stretches of recency: the newest
-RANKED (100) matches ranked together (ts_rank over the public vector, then time, then id), then
-the RANKED before them, and so on; a key holds where its stretch starts and the last row's
-(rank, time, id) in it. Measured at 100,000 reports (bench/results/search.md): ranking every
-match of a common word in one order (the alternative: ORDER BY rank over all matches, or over
-a bounded candidate set such as the newest few thousand) costs ts_rank over every candidate
-(for "statement", 94,000 of them, several hundred ms) or is no more exact than stretches
-(a bounded candidate set leaves the older matches unranked all the same); stretches cost what
-the first page cost before paging (one band search and ts_rank over 100 public vectors), on
-page 5 as on page 1, and keep a common word as cheap as a rare one. The cost is the order's
-meaning: the best matches come first within each hundred, newer hundreds first, which the
-page says. Ranking uses the public vector for readers too: a match in the title, summary or
-names comes first and body-only matches follow by date (ts_rank over the full vector, ~3 KB
-out of line, costs several times more and would only order matches within the body).
+before (`PageKey`: the last row's sort key, signed, so a forged one is refused, never run), and each
+page reads a bounded number of rows whatever its number and however common the word: the matches
+after a key are looked for in bands of publication time (`newest_matches`: the next 2,000 reports,
+then a span three times as long, then nine times, then the rest, each band only if those before fell
+short), so a common word is answered by walking the (status, -published_at, -id) index from the key,
+a rare one from the GIN index. Newest first, a page is the next matches after the last row's (time,
+id). By relevance, matches are ranked in stretches of recency: the newest RANKED (100) matches
+ranked together (ts_rank over the public vector, then time, then id), then the RANKED before them,
+and so on; a key holds where its stretch starts and the last row's (rank, time, id) in it. Why
+stretches, measured at 100,000 reports (PostgreSQL 15, 2 busy cores): one order by rank over every
+match (ORDER BY ts_rank, time, id LIMIT 21) took 580-660 ms for "statement" for a premium reader
+(94,660 matches, each ranked) and 195-200 ms for an anonymous visitor, 270-290 ms for "Hizbullah";
+it grows with the matches, and every page after the first costs the same again. Ranking a bounded
+candidate set instead (the newest 2,000 matches: 13-23 ms) is cheap but leaves the matches outside
+it unranked all the same, which is what stretches do, with a smaller set: a page of a stretch costs
+one band search and ts_rank over at most 100 public vectors (bench/results/search.md: page 5 as
+cheap as page 1), and a common word stays as cheap as a rare one. The price is the order's meaning:
+the best matches come first within each hundred, newer hundreds first, which the page says. Ranking
+uses the public vector for readers too: a match in the title, summary or names comes first and
+body-only matches follow by date (ts_rank over the full vector, ~3 KB out of line, costs several
+times more and would only order matches within the body).
 
 A count is exact up to COUNT_LIMIT (1,000) and estimated past it from a sample of the table
 (`count_matches`), matched as the visitor's search is, so neither reveals gated text.
@@ -76,9 +77,12 @@ COUNT_LIMIT = 1000
 SAMPLE_ROWS = 1000
 ESTIMATE_OVER = 3 * COUNT_LIMIT
 # The bands of reports a search looks through in turn (see newest_matches): the newest FIRST_BAND ×
-# RANKED, then those of a span NEXT_BAND times as long before them, then the rest.
+# RANKED, then those of a span NEXT_BAND times as long before them, and so on; the last of BANDS
+# the rest. The fewer times as long, the fewer matches of a word of middling frequency read in
+# the band that completes a page (each a full document read, for a phrase).
 FIRST_BAND = 20
-NEXT_BAND = 9
+NEXT_BAND = 3
+BANDS = 4
 SNIPPET_WORDS = 40
 # PostgreSQL's limits: a lexeme of at most 2,046 bytes, positions up to 16,383, 256 of them a lexeme.
 LONGEST_LEXEME = 2046
@@ -417,20 +421,24 @@ def newest_matches(matcher, reports, *, limit, before=None):
 
 def recency_bands(reports, before):
     """
-    `reports` in bands of publication time, newest first: the newest FIRST_BAND × RANKED; then
-    those published in the NEXT_BAND times as long before them (measured from `before`, or now);
-    then the rest.
+    `reports` in BANDS bands of publication time, newest first: the newest FIRST_BAND × RANKED;
+    then those of a span NEXT_BAND times as long as the first's (measured from `before`, or now)
+    before them; then of a span NEXT_BAND times as long again; the last band the rest.
     """
     edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RANKED :][:1]
     first = next(iter(edge), None)
     if first is None:
         return [reports]
-    bands = [reports.filter(published_at__gte=first)]
-    try:
-        second = first - ((before[0] if before else timezone.now()) - first) * NEXT_BAND
-    except OverflowError:  # reports dated near year 1
-        return [*bands, reports.filter(published_at__lt=first)]
-    return [*bands, reports.filter(published_at__lt=first, published_at__gte=second), reports.filter(published_at__lt=second)]
+    bands, newer, span = [reports.filter(published_at__gte=first)], first, (before[0] if before else timezone.now()) - first
+    for _ in range(BANDS - 2):
+        span *= NEXT_BAND
+        try:
+            older = newer - span
+        except OverflowError:  # reports dated near year 1
+            break
+        bands.append(reports.filter(published_at__lt=newer, published_at__gte=older))
+        newer = older
+    return [*bands, reports.filter(published_at__lt=newer)]
 
 
 # -- Pages -------------------------------------------------------------------------------------
@@ -540,7 +548,7 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
         page, next_key = rows[:size], None
         if len(rows) > size:
             next_key = PageKey(sort, key.number + 1, key.stretch, page[-1])
-        elif len(ids) > stretch_size:
+        elif len(ids) > stretch_size and stretch:
             # The next stretch: the matches older than this one's oldest.
             next_key = PageKey(sort, key.number + 1, stretch=min(stretch, key=lambda row: row[1:])[1:])
     found, exact = count_matches(matcher, reports)
@@ -549,15 +557,15 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
 
 def count_matches(matcher, reports):
     """
-    (how many, exact): the matches among `reports`, counted up to COUNT_LIMIT + 1 at most, or
-    (COUNT_LIMIT, None) for more than that where the estimate is lower; past
+    (how many, exact): the matches among `reports`, counted up to COUNT_LIMIT + 1 at most; past
     COUNT_LIMIT, on PostgreSQL, estimated from the matches among a sample of about SAMPLE_ROWS
-    rows of the table (whole pages, the same ones for every search until the table changes). The sample is matched as the visitor's search is (`Matcher`), so the
-    estimate follows from what that visitor may find, never from statistics of gated text (the
-    planner's estimates come from every report's full document, and would). One statement: the
-    sample first (a few hundred rows), then the exact count only if the estimate is below
-    ESTIMATE_OVER: a common word then costs no more than a rare one, where counting 1,000
-    matches of a phrase means reading 1,000 full documents.
+    rows of the table (whole pages, the same ones for every search until the table changes), or
+    (COUNT_LIMIT, None), "more than", where that estimate is lower than what was counted. The
+    sample is matched as the visitor's search is (`Matcher`), so the estimate follows from what
+    that visitor may find, never from statistics of gated text (the planner's estimates come from
+    every report's full document, and would). One statement: the sample first, then the exact
+    count only if the estimate is below ESTIMATE_OVER: a common word then costs no more than a
+    rare one, where counting 1,000 matches of a phrase means reading 1,000 full documents.
     """
     if matcher.query is None:
         return reports.filter(matcher.condition()).count(), True
@@ -568,15 +576,18 @@ def count_matches(matcher, reports):
     # The matches among the sample: the search's own conditions on the sampled rows, one by one.
     sampled_matches, replaced = re.subn(f"FROM {re.escape(table)}", lambda _: f"FROM {sample}", matches, count=1)
     assert replaced == 1, matches
-    # Each page is in the sample with the same chance, whatever the table statistics (reltuples,
-    # -1 before the first ANALYZE) that set it: the sample's matches over that chance estimate
-    # the table's without bias.
+    # The sample's share of the table's rows, times their number (reltuples, kept by ANALYZE):
+    # more exact than the matches over the chance of a page to be sampled, as pages hold more or
+    # fewer rows. The whole table where it is small, or not analyzed yet (reltuples -1).
     statement = f"""
-        WITH fraction (percent) AS (
-            SELECT LEAST(100, 100.0 * %s / GREATEST(reltuples, 1)) FROM pg_class WHERE oid = %s::regclass
+        WITH fraction (percent, rows) AS (
+            SELECT LEAST(100, 100.0 * %s / GREATEST(reltuples, 1)), reltuples FROM pg_class WHERE oid = %s::regclass
+        ),
+        sampled (found, seen) AS (
+            SELECT (SELECT COUNT(*) FROM ({sampled_matches}) AS found), (SELECT COUNT(*) FROM {sample})
         ),
         estimated (found) AS (
-            SELECT (SELECT COUNT(*) FROM ({sampled_matches}) AS found) * 100 / (SELECT percent FROM fraction)
+            SELECT CASE WHEN percent >= 100 THEN found ELSE found * rows / GREATEST(seen, 1) END FROM fraction, sampled
         )
         SELECT (
             SELECT COUNT(*) FROM (

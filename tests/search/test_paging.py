@@ -33,7 +33,7 @@ def small_limits(monkeypatch):
     # The estimate's sample is then the whole table, whatever its statistics: the number itself.
     monkeypatch.setattr(search, "SAMPLE_ROWS", 10**9)
     monkeypatch.setattr(search, "RANKED", 4)
-    # Bands: the newest 4 reports, those within as long again before them, the rest.
+    # Bands: the newest 4 reports, then two spans as long as theirs, then the rest.
     monkeypatch.setattr(search, "FIRST_BAND", 1)
     monkeypatch.setattr(search, "NEXT_BAND", 1)
     monkeypatch.setattr(SearchView, "paginate_by", 2)
