@@ -71,10 +71,10 @@ INDEX_BATCH = 500
 RANKED = 100
 # Matches counted exactly at most; past them the count is an estimate (count_matches).
 COUNT_LIMIT = 1000
-# Rows of the table the estimate looks at, whole pages of them; an estimate of at least
-# ESTIMATE_OVER matches is taken without counting (with 500 rows, 15 matches in the sample where
-# 1,000 in 100,000 reports would give 5).
-SAMPLE_ROWS = 1000
+# Rows of the table the estimate looks at, whole pages of them (each a full document read, for a
+# reader: ~5 ms at 500); an estimate of at least ESTIMATE_OVER matches is taken without counting
+# (with 500 rows, 15 matches in the sample where 1,000 in 100,000 reports would give 5).
+SAMPLE_ROWS = 500
 ESTIMATE_OVER = 3 * COUNT_LIMIT
 # The bands of reports a search looks through in turn (see newest_matches): the newest FIRST_BAND ×
 # RANKED, then those of a span NEXT_BAND times as long before them, and so on; the last of BANDS
@@ -504,7 +504,7 @@ class SearchPage:
     next_key: PageKey = None
     found: int = 0
     exact: bool = True
-    stretch: int = None  # by relevance: how many matches are ranked together
+    stretch: int = None  # ranked by relevance: how many matches are ranked together
 
     @property
     def more_than(self):
@@ -552,7 +552,8 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
             # The next stretch: the matches older than this one's oldest.
             next_key = PageKey(sort, key.number + 1, stretch=min(stretch, key=lambda row: row[1:])[1:])
     found, exact = count_matches(matcher, reports)
-    return SearchPage([row[-1] for row in page], key.number, size, next_key, found, exact, None if sort == "date" else stretch_size)
+    ranked = sort != "date" and matcher.query is not None  # elsewhere "relevance" is by date
+    return SearchPage([row[-1] for row in page], key.number, size, next_key, found, exact, stretch_size if ranked else None)
 
 
 def count_matches(matcher, reports):
