@@ -5,9 +5,9 @@ Search benchmark: `reports.search.engine.search_reports` against a naive `iconta
     DATABASE_URL=postgres://memri@127.0.0.1:5433/memri .venv/bin/python bench/search.py --reports 100000
 
 It migrates the database, adds generated reports (`generate_corpus`) until there are N, runs
-ANALYZE, then times ~20 realistic queries for an anonymous visitor and for a premium subscriber:
-the first page of results and the count its paginator needs (`SearchPaginator`, as the search
-page), after a warm-up, R times each; and the
+ANALYZE, then times ~30 realistic queries for an anonymous visitor and for a premium subscriber:
+a page of results with its reports and their count (`search_page`, as the search page: the first
+page, or page 5 reached by the next-page keys of pages 1-4), after a warm-up, R times each; and the
 naive baseline (every word `icontains` title, summary or body, over published reports) in the same
 run. It prints a table of p50/p95 and writes it, with an EXPLAIN ANALYZE of a search, to
 bench/results/search.md.
@@ -73,6 +73,16 @@ QUERIES = [
     ("Shaddadi", "rare word"),
     ("statement", "common word"),
     ("propaganda claim", "two common words"),
+    ("Nasrallah", "spelling variant: the desk's"),
+    ("Nasrullah", "spelling variant: -ullah"),
+    ("Nasr Allah", "spelling variant: apart"),
+    ("Qassem", "spelling variant: e (none in the corpus)"),
+    ("Kassem", "spelling variant: k for q (none in the corpus)"),
+    ("al-Qassam", "spelling variant: in the corpus"),
+    ("Kassam", "spelling variant: k for q, no article"),
+    ("statement", "common word, page 5", 5),
+    ("statement", "common word, page 5, newest first", 5, "date"),
+    ("Hizbullah", "organization, page 5", 5),
 ]
 NAIVE_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -182,20 +192,44 @@ def naive_search(text):
     return Report.objects.published().filter(condition)
 
 
-def first_page(queryset, paginator_class):
-    """What a result page costs, as the search page gets it: the count its paginator needs and its 20 reports."""
-    paginator = paginator_class(queryset, 20)
+def first_page(queryset):
+    """What the naive list's first page costs: the count its paginator needs and its 20 reports."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(queryset, 20)
     list(paginator.page(1).object_list)
-    return f"{paginator.count:,}+" if getattr(paginator, "capped", False) else f"{paginator.count:,}"
+    return f"{paginator.count:,}"
 
 
-def timed(make_queryset, paginator_class, repeat, warmup):
+def page_keys(query, user, number, sort):
+    """The key of page `number` of a search, by the next-page keys of the pages before it (not timed)."""
+    from reports.search.engine import search_page
+
+    key = None
+    for _ in range(number - 1):
+        key = search_page(query, user, sort=sort, key=key).next_key
+        if key is None:
+            sys.exit(f"{query!r} has fewer than {number} pages")
+    return key
+
+
+def result_page(query, user, key=None, sort="relevance"):
+    """What a search page costs, as the search page gets it: its reports and their count."""
+    from reports.models import Report
+    from reports.search.engine import search_page
+
+    page = search_page(query, user, sort=sort, key=key)
+    page.reports(Report.objects.for_listing())
+    return f"{page.found:,}" if page.exact else f"~{page.found:,}"
+
+
+def timed(make_page, repeat, warmup):
     for _ in range(warmup):
-        first_page(make_queryset(), paginator_class)
+        make_page()
     samples, count = [], 0
     for _ in range(repeat):
         started = time.perf_counter()
-        count = first_page(make_queryset(), paginator_class)
+        count = make_page()
         samples.append((time.perf_counter() - started) * 1000)
     return samples, count
 
@@ -240,10 +274,8 @@ def explain(query, user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports.search.engine import SearchPaginator, search_reports
-
     with CaptureQueriesContext(connection) as captured:
-        first_page(search_reports(query, user), SearchPaginator)
+        result_page(query, user)
     plans = []
     with connection.cursor() as cursor:
         for executed in captured.captured_queries:
@@ -263,11 +295,9 @@ def machine():
 def run(args):
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
-    from django.core.paginator import Paginator
     from django.db import connection
 
     from reports.models import Report
-    from reports.search.engine import SearchPaginator, search_reports
 
     if connection.vendor != "postgresql":
         sys.exit("The benchmark is for PostgreSQL: set DATABASE_URL, or pass --start-postgres.")
@@ -283,11 +313,16 @@ def run(args):
 
     load_before = os.getloadavg()[0]
     rows = []
-    for query, purpose in QUERIES:
+    naive_runs = {}
+    for query, purpose, *where in QUERIES:
+        number, sort = (*where, "relevance")[:2] if where else (1, "relevance")
         # The baseline does not depend on the user: measured once, compared with each user's search.
-        naive, naive_found = timed(lambda: naive_search(query), Paginator, args.naive_repeat, 1)
+        if query not in naive_runs:
+            naive_runs[query] = timed(lambda: first_page(naive_search(query)), args.naive_repeat, 1)
+        naive, naive_found = naive_runs[query]
         for label, user in users.items():
-            search, found = timed(lambda: search_reports(query, user), SearchPaginator, args.repeat, args.warmup)
+            key = page_keys(query, user, number, sort)
+            search, found = timed(lambda: result_page(query, user, key, sort), args.repeat, args.warmup)
             row = {
                 "query": query, "purpose": purpose, "user": label, "found": found, "naive_found": naive_found,
                 "p50": statistics.median(search), "p95": percentile(search, 0.95),
@@ -312,7 +347,7 @@ def run(args):
 
 
 def markdown(args, rows, plans, generated, server_version, table_size, load, total, published):
-    from reports.search.engine import RESULT_LIMIT
+    from reports.search.engine import COUNT_LIMIT, RANKED
 
     lines = [
         "# Search benchmark",
@@ -320,10 +355,11 @@ def markdown(args, rows, plans, generated, server_version, table_size, load, tot
         f"Run by `bench/search.py` on {dt.date.today():%Y-%m-%d}: {total:,} reports ({published:,} published), "
         f"table `reports_report` {table_size} with its indexes and TOAST; PostgreSQL {server_version}; {machine()}; "
         f"{load}.",
-        "Each figure: the first result page (20 reports) with the count its paginator needs, in ms; search through "
-        f"`SearchPaginator` as the search page does (the newest {RESULT_LIMIT:,} matches, ranked; found shown as "
-        f"{RESULT_LIMIT:,}+ past them), "
-        f"naive through Django's `Paginator` (exact count); after {args.warmup} warm-up run(s); "
+        "Each figure: a result page (20 reports) with its reports and their count, in ms; search through "
+        f"`search_page` as the search page does (the first page, or page 5 by the next-page keys of pages 1-4, "
+        f"not timed; by relevance within each {RANKED:,} matches, newest first; found exact up to {COUNT_LIMIT:,}, "
+        f"past it estimated from a sample, shown ~), "
+        f"naive's first page through Django's `Paginator` (exact count); after {args.warmup} warm-up run(s); "
         f"search {args.repeat} runs, naive {args.naive_repeat} runs (1 warm-up). Naive: every word `icontains` title, "
         "summary or body of published reports (OR and -word likewise), newest first; it does not depend on the user, "
         "so it is measured once per query.",

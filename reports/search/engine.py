@@ -7,10 +7,34 @@ plus its gated text (body, footnotes, quotes). A visitor's query is matched agai
 document of the reports they may read and against the public document of the others, so a word
 that occurs only in gated text neither finds a report, nor changes a count, a page or a rank, for
 someone who may not read it. On PostgreSQL the documents are weighted tsvectors with GIN indexes
-(title A, summary B, tags and entities C, gated text D), ranked by relevance then recency; other
-databases find the same reports by matching the stored words, ordered by date. A search shows the
-newest RESULT_LIMIT matches at most, and ranks only those: a common word then costs about as much
-as a rare one, where ranking and counting every match grows with the table.
+(title A, summary B, tags and entities C, gated text D); other databases find the same reports by
+matching the stored words.
+
+Every match is reachable, a page at a time (`search_page`), each page after the key of the one
+before (`PageKey`: the last row's sort key, signed, so a forged one is refused, never run), and each
+page reads a bounded number of rows whatever its number and however common the word: the matches
+after a key are looked for in bands of publication time (`newest_matches`: the next 2,000 reports,
+then a span three times as long, then nine times, then the rest, each band only if those before fell
+short), so a common word is answered by walking the (status, -published_at, -id) index from the key,
+a rare one from the GIN index. Newest first, a page is the next matches after the last row's (time,
+id). By relevance, matches are ranked in stretches of recency: the newest RANKED (100) matches
+ranked together (ts_rank over the public vector, then time, then id), then the RANKED before them,
+and so on; a key holds where its stretch starts and the last row's (rank, time, id) in it. Why
+stretches, measured at 100,000 reports (PostgreSQL 15, 2 busy cores): one order by rank over every
+match (ORDER BY ts_rank, time, id LIMIT 21) took 580-660 ms for "statement" for a premium reader
+(94,660 matches, each ranked) and 195-200 ms for an anonymous visitor, 270-290 ms for "Hizbullah";
+it grows with the matches, and every page after the first costs the same again. Ranking a bounded
+candidate set instead (the newest 2,000 matches: 13-23 ms) is cheap but leaves the matches outside
+it unranked all the same, which is what stretches do, with a smaller set: a page of a stretch costs
+one band search and ts_rank over at most 100 public vectors (bench/results/search.md: page 5 as
+cheap as page 1), and a common word stays as cheap as a rare one. The price is the order's meaning:
+the best matches come first within each hundred, newer hundreds first, which the page says. Ranking
+uses the public vector for readers too: a match in the title, summary or names comes first and
+body-only matches follow by date (ts_rank over the full vector, ~3 KB out of line, costs several
+times more and would only order matches within the body).
+
+A count is exact up to COUNT_LIMIT (1,000) and estimated past it from a sample of the table
+(`count_matches`), matched as the visitor's search is, so neither reveals gated text.
 
 Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
 `-word` to exclude. Words are folded by `reports.search.names.normalize_name` (the same folding as alias
@@ -20,6 +44,7 @@ every spelling of a name then finds the same reports, in every text field. The d
 here, word by word, and given to PostgreSQL as tsvectors (and queries as tsqueries) without its
 parser, so that both databases hold and compare exactly the same words.
 """
+import datetime as dt
 import functools
 import re
 import threading
@@ -27,11 +52,10 @@ from dataclasses import dataclass
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.paginator import Paginator
+from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -42,13 +66,23 @@ from reports.search.spelling import spelling_keys
 
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
-# Results a search shows at most, newest matches first; only these are ranked, so that a common
-# word costs no more than a rare one. The count shown is then "100+".
-RESULT_LIMIT = 100
-# The bands of reports a search looks through in turn (see pool_rows): the newest FIRST_BAND ×
-# RESULT_LIMIT, then those of a span NEXT_BAND times as long before them, then the rest.
+# Matches ranked together by relevance: the newest RANKED, then the RANKED before them, and so on
+# (see the module's docstring); fewer when that makes whole pages.
+RANKED = 100
+# Matches counted exactly at most; past them the count is an estimate (count_matches).
+COUNT_LIMIT = 1000
+# Rows of the table the estimate looks at, whole pages of them (each a full document read, for a
+# reader: ~5 ms at 500); an estimate of at least ESTIMATE_OVER matches is taken without counting
+# (with 500 rows, 15 matches in the sample where 1,000 in 100,000 reports would give 5).
+SAMPLE_ROWS = 500
+ESTIMATE_OVER = 3 * COUNT_LIMIT
+# The bands of reports a search looks through in turn (see newest_matches): the newest FIRST_BAND ×
+# RANKED, then those of a span NEXT_BAND times as long before them, and so on; the last of BANDS
+# the rest. The fewer times as long, the fewer matches of a word of middling frequency read in
+# the band that completes a page (each a full document read, for a phrase).
 FIRST_BAND = 20
-NEXT_BAND = 9
+NEXT_BAND = 3
+BANDS = 4
 SNIPPET_WORDS = 40
 # PostgreSQL's limits: a lexeme of at most 2,046 bytes, positions up to 16,383, 256 of them a lexeme.
 LONGEST_LEXEME = 2046
@@ -286,96 +320,293 @@ def word_match(parsed, document):
     return condition
 
 
-def search_reports(text, user, *, sort="relevance", reports=None):
+def search_reports(text, user, *, reports=None):
     """
-    Published reports among `reports` (all by default; pass the list filters here, not after)
-    matching `text` that `user` may find: the newest RESULT_LIMIT + 1 matches, the one more telling
-    `SearchPaginator` that there are more than it shows. Best first (relevance, then recency), or
-    newest first with sort="date". A report the user may not read is matched on its public
-    document only, so gated text changes neither which reports are in the pool nor their ranks.
+    Every published report among `reports` (all by default) matching `text` that `user` may find,
+    newest first: those the user may read by their full document, the others by their public one.
+    Unbounded: for sets of matches (tests, tools); the search page and the API page through them
+    with `search_page`, which reads a bounded number of rows per page.
     """
-    index_pending()
-    index_left_over(PENDING_PER_SEARCH)
-    parsed = text if isinstance(text, ParsedQuery) else parse_query(text)
+    parsed = prepared(text)
     reports = (Report.objects.all() if reports is None else reports).published()
     if not parsed:
         return reports.none()
-    readable = readable_condition(user)
-    if connection.vendor == "postgresql":
-        query = LexemeQuery(tsquery(parsed))
-
-        def newest_found(band):
-            # Two branches, each answered from its own GIN index (or by walking the newest
-            # reports, for a common word) without reading the other branch's vector.
-            return newest(band.filter(readable, search_vector_full=query)).union(
-                newest(band.exclude(readable).filter(search_vector_public=query)), all=True
-            )
-    else:
-
-        def newest_found(band):
-            return newest(band.filter(
-                (readable & word_match(parsed, "search_full")) | (~readable & word_match(parsed, "search_public"))
-            ))
-
-    # The pool's ids, fetched once: the paginator's count and the page then cost next to nothing.
-    ids = [pk for pk, _ in pool_rows(reports, newest_found)]
-    pool = Report.objects.filter(pk__in=ids)
-    if sort == "relevance" and connection.vendor == "postgresql":
-        # Ranked on the public document, for readers too: a match in the title, summary or names
-        # comes first and body-only matches follow by date. ts_rank over the full vector (~3 KB,
-        # out of line) costs several times more and would only order matches within the body.
-        return pool.annotate(rank=SearchRank(F("search_vector_public"), query)).order_by("-rank", "-published_at", "-pk")
-    return pool.order_by("-published_at", "-pk")
+    return reports.filter(Matcher(parsed, user).condition()).order_by("-published_at", "-pk")
 
 
-def pool_rows(reports, newest_found):
+def prepared(text):
+    """The parsed query, once what earlier saves left to index is indexed (a search sees this thread's writes)."""
+    index_pending()
+    index_left_over(PENDING_PER_SEARCH)
+    return text if isinstance(text, ParsedQuery) else parse_query(text)
+
+
+class Matcher:
     """
-    (id, publication time) of the newest RESULT_LIMIT + 1 matches, newest first, searched band by
-    band, stopping as soon as there are enough: the newest FIRST_BAND × RESULT_LIMIT reports;
-    then those published in the NEXT_BAND times as long before them; then the rest. A common
-    word is answered from the first band, a rare one from a few index entries; either way the
-    database reads a bounded number of rows, where one query over all reports would read every
-    match of a word that its planner thought rarer than it is.
+    How a query finds reports for a user: a report the user may read (`readable_condition`, the
+    access policy) by its full document, any other by its public document only.
     """
-    edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RESULT_LIMIT :][:1]
+
+    def __init__(self, parsed, user):
+        self.parsed = parsed
+        self.readable = readable_condition(user)
+        self.query = LexemeQuery(tsquery(parsed)) if connection.vendor == "postgresql" else None
+
+    def condition(self):
+        if self.query is not None:
+            full, public = Q(search_vector_full=self.query), Q(search_vector_public=self.query)
+        else:
+            full, public = word_match(self.parsed, "search_full"), word_match(self.parsed, "search_public")
+        return (self.readable & full) | (~self.readable & public)
+
+    def newest(self, reports, limit):
+        """Ids and times of the newest `limit` matches among `reports`, as one queryset (up to twice `limit` rows)."""
+        if self.query is None:
+            return newest(reports.filter(self.condition()), limit)
+        # Two branches, each answered from its own GIN index (or by walking the newest reports,
+        # for a common word) without reading the other branch's vector.
+        return newest(reports.filter(self.readable, search_vector_full=self.query), limit).union(
+            newest(reports.exclude(self.readable).filter(search_vector_public=self.query), limit), all=True
+        )
+
+    def ranks(self, ids, *, ranked):
+        """(rank, publication time, id) of these reports; rank 0 unless `ranked` (PostgreSQL only)."""
+        rank = SearchRank(F("search_vector_public"), self.query) if ranked and self.query is not None else Value(0.0)
+        return Report.objects.filter(pk__in=ids).annotate(rank=rank).values_list("rank", "published_at", "pk")
+
+
+def newest(reports, limit):
+    return reports.order_by("-published_at", "-pk").values_list("pk", "published_at")[:limit]
+
+
+def older_than(reports, key):
+    """The reports after the row `key` ((publication time, id)) in newest-first order."""
+    published_at, pk = key
+    # The first condition bounds the walk of the (status, -published_at, -id) index; the second
+    # leaves out the rows of the same time up to the key.
+    return reports.filter(published_at__lte=published_at).filter(Q(published_at__lt=published_at) | Q(pk__lt=pk))
+
+
+def compiled(queryset):
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def newest_matches(matcher, reports, *, limit, before=None):
+    """
+    Ids of the newest `limit` matches among `reports` after the row `before` (newest first), in
+    one statement: the bands of `recency_bands` in turn, each band's query run only if the bands
+    before it found fewer than `limit` (a condition of no column, which the database checks
+    before starting that part). A common word is answered from the first band, a rare one from
+    a few index entries; either way the database reads a bounded number of rows, where one
+    query over all reports would read every match of a word that its planner thought rarer
+    than it is.
+    """
+    if before is not None:
+        reports = older_than(reports, before)
+    bands, params = [], []
+    for number, band in enumerate(recency_bands(reports, before)):
+        sql, band_params = compiled(matcher.newest(band, limit))
+        if bands:
+            found_before = " + ".join(f"(SELECT COUNT(*) FROM band{earlier})" for earlier in range(number))
+            sql = f"SELECT * FROM ({sql}) AS found WHERE {found_before} < %s"
+            band_params = (*band_params, limit)
+        bands.append(f"band{number} (id, published_at) AS ({sql})")
+        params += band_params
+    every = " UNION ALL ".join(f"SELECT id, published_at FROM band{number}" for number in range(len(bands)))
+    statement = f"WITH {', '.join(bands)} SELECT id FROM ({every}) AS found ORDER BY published_at DESC, id DESC LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, limit))
+        return [pk for pk, in cursor.fetchall()]
+
+
+def recency_bands(reports, before):
+    """
+    `reports` in BANDS bands of publication time, newest first: the newest FIRST_BAND × RANKED;
+    then those of a span NEXT_BAND times as long as the first's (measured from `before`, or now)
+    before them; then of a span NEXT_BAND times as long again; the last band the rest.
+    """
+    edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RANKED :][:1]
     first = next(iter(edge), None)
     if first is None:
-        bands = [reports]
-    else:
-        bands = [reports.filter(published_at__gte=first)]
+        return [reports]
+    bands, newer, span = [reports.filter(published_at__gte=first)], first, (before[0] if before else timezone.now()) - first
+    for _ in range(BANDS - 2):
+        span *= NEXT_BAND
         try:
-            second = first - (timezone.now() - first) * NEXT_BAND
+            older = newer - span
         except OverflowError:  # reports dated near year 1
-            bands.append(reports.filter(published_at__lt=first))
-        else:
-            bands += [reports.filter(published_at__lt=first, published_at__gte=second), reports.filter(published_at__lt=second)]
-    found = []
-    for band in bands:
-        found += sorted(newest_found(band), key=lambda row: (row[1], row[0]), reverse=True)
-        if len(found) > RESULT_LIMIT:
             break
-    return found[: RESULT_LIMIT + 1]
+        bands.append(reports.filter(published_at__lt=newer, published_at__gte=older))
+        newer = older
+    return [*bands, reports.filter(published_at__lt=newer)]
 
 
-def newest(reports):
-    """(id, publication time) of the newest RESULT_LIMIT + 1 of `reports`."""
-    return reports.order_by("-published_at", "-pk").values_list("pk", "published_at")[: RESULT_LIMIT + 1]
+# -- Pages -------------------------------------------------------------------------------------
 
 
-class SearchPaginator(Paginator):
-    """Pages of search results: at most RESULT_LIMIT of them; `capped` when more matched."""
+class BadKey(ValueError):
+    """A page key that this site did not make (forged, garbled, or for another sort)."""
 
-    @cached_property
-    def found(self):
-        return self.object_list.count()
+
+@dataclass(frozen=True)
+class PageKey:
+    """
+    Where a page starts. By date: after the row `after` ((time, id)). By relevance: within the
+    stretch of RANKED matches that starts after the row `stretch` (None: the newest), after the
+    row `after` ((rank, time, id); None: its first page).
+    """
+
+    sort: str
+    number: int = 1
+    stretch: tuple = None
+    after: tuple = None
+
+    SALT = "reports.search.page"
+
+    def token(self):
+        def stamp(row):
+            return None if row is None else [*row[:-2], row[-2].isoformat(), row[-1]]
+
+        return signing.dumps([self.sort, self.number, stamp(self.stretch), stamp(self.after)], salt=self.SALT, compress=True)
+
+    @classmethod
+    def read(cls, token, sort):
+        """The key a `token()` made for this sort; BadKey for anything else."""
+        try:
+            made_for, number, stretch, after = signing.loads(token, salt=cls.SALT)
+            if made_for != sort or type(number) is not int or number < 2:
+                raise ValueError(made_for)
+            return cls(sort, number, cls.row(stretch, 2), cls.row(after, 3 if sort == "relevance" else 2))
+        except (signing.BadSignature, ValueError, TypeError, OverflowError) as error:
+            raise BadKey(str(error)) from error
+
+    @staticmethod
+    def row(value, length):
+        if value is None:
+            return None
+        *ranks, published_at, pk = value
+        if len(value) != length or type(pk) is not int or not all(type(rank) in (int, float) for rank in ranks):
+            raise ValueError(value)
+        return (*ranks, dt.datetime.fromisoformat(published_at), pk)
+
+
+@dataclass
+class SearchPage:
+    """
+    One page of results: its reports' ids in order, its number, the key of the next page (None on
+    the last), and how many reports were found: exact up to COUNT_LIMIT, else an estimate
+    (`exact` False), or "more than COUNT_LIMIT" (`exact` None).
+    """
+
+    ids: list
+    number: int
+    size: int
+    next_key: PageKey = None
+    found: int = 0
+    exact: bool = True
+    stretch: int = None  # ranked by relevance: how many matches are ranked together
 
     @property
-    def capped(self):
-        return self.found > RESULT_LIMIT
+    def more_than(self):
+        return self.exact is None
 
-    @cached_property
-    def count(self):
-        return min(self.found, RESULT_LIMIT)
+    @property
+    def pages(self):
+        """How many pages there are, as `found` tells (an estimate when it is one)."""
+        return max(1, -(-self.found // self.size))
+
+    def reports(self, queryset):
+        """This page's reports from `queryset` (select and prefetch there), in order."""
+        rows = queryset.in_bulk(self.ids)
+        return [rows[pk] for pk in self.ids if pk in rows]
+
+
+def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20):
+    """
+    A page of the published reports among `reports` (pass the list filters here) matching `text`
+    that `user` may find (see `Matcher`), starting at `key` (a PageKey; None for the first), and
+    how many they are. Newest first (sort="date"), or by relevance (see the module's docstring).
+    A fixed number of queries, whatever the page.
+    """
+    parsed = prepared(text)
+    reports = (Report.objects.all() if reports is None else reports).published()
+    key = key or PageKey(sort)
+    if not parsed:
+        return SearchPage([], key.number, size)
+    matcher = Matcher(parsed, user)
+    stretch_size = size * max(1, RANKED // size)  # whole pages: every page but the last is full
+    if sort == "date":
+        ids = newest_matches(matcher, reports, limit=size + 1, before=key.after)
+        rows = sorted(matcher.ranks(ids, ranked=False), reverse=True)
+        page, next_key = rows[:size], None
+        if len(rows) > size:
+            next_key = PageKey(sort, key.number + 1, after=page[-1][1:])
+    else:
+        ids = newest_matches(matcher, reports, limit=stretch_size + 1, before=key.stretch)
+        stretch = sorted(matcher.ranks(ids[:stretch_size], ranked=True), reverse=True)
+        rows = [row for row in stretch if key.after is None or row < key.after]
+        page, next_key = rows[:size], None
+        if len(rows) > size:
+            next_key = PageKey(sort, key.number + 1, key.stretch, page[-1])
+        elif len(ids) > stretch_size and stretch:
+            # The next stretch: the matches older than this one's oldest.
+            next_key = PageKey(sort, key.number + 1, stretch=min(stretch, key=lambda row: row[1:])[1:])
+    found, exact = count_matches(matcher, reports)
+    ranked = sort != "date" and matcher.query is not None  # elsewhere "relevance" is by date
+    return SearchPage([row[-1] for row in page], key.number, size, next_key, found, exact, stretch_size if ranked else None)
+
+
+def count_matches(matcher, reports):
+    """
+    (how many, exact): the matches among `reports`, counted up to COUNT_LIMIT + 1 at most; past
+    COUNT_LIMIT, on PostgreSQL, estimated from the matches among a sample of about SAMPLE_ROWS
+    rows of the table (whole pages, the same ones for every search until the table changes), or
+    (COUNT_LIMIT, None), "more than", where that estimate is lower than what was counted. The
+    sample is matched as the visitor's search is (`Matcher`), so the estimate follows from what
+    that visitor may find, never from statistics of gated text (the planner's estimates come from
+    every report's full document, and would). One statement: the sample first, then the exact
+    count only if the estimate is below ESTIMATE_OVER: a common word then costs no more than a
+    rare one, where counting 1,000 matches of a phrase means reading 1,000 full documents.
+    """
+    if matcher.query is None:
+        return reports.filter(matcher.condition()).count(), True
+    # Unordered, so that the count stops at the limit instead of sorting every match first.
+    matches, params = compiled(reports.filter(matcher.condition()).order_by().values("pk"))
+    table = connection.ops.quote_name(Report._meta.db_table)
+    sample = f"{table} TABLESAMPLE SYSTEM ((SELECT percent FROM fraction)) REPEATABLE (0)"
+    # The matches among the sample: the search's own conditions on the sampled rows, one by one.
+    sampled_matches, replaced = re.subn(f"FROM {re.escape(table)}", lambda _: f"FROM {sample}", matches, count=1)
+    assert replaced == 1, matches
+    # The sample's share of the table's rows, times their number (reltuples, kept by ANALYZE):
+    # more exact than the matches over the chance of a page to be sampled, as pages hold more or
+    # fewer rows. The whole table where it is small, or not analyzed yet (reltuples -1).
+    statement = f"""
+        WITH fraction (percent, rows) AS (
+            SELECT LEAST(100, 100.0 * %s / GREATEST(reltuples, 1)), reltuples FROM pg_class WHERE oid = %s::regclass
+        ),
+        sampled (found, seen) AS (
+            SELECT (SELECT COUNT(*) FROM ({sampled_matches}) AS found), (SELECT COUNT(*) FROM {sample})
+        ),
+        estimated (found) AS (
+            SELECT CASE WHEN percent >= 100 THEN found ELSE found * rows / GREATEST(seen, 1) END FROM fraction, sampled
+        )
+        SELECT (
+            SELECT COUNT(*) FROM (
+                SELECT 1 FROM ({matches}) AS found WHERE (SELECT found FROM estimated) < %s LIMIT %s
+            ) AS found
+        ), (SELECT found FROM estimated)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (
+            SAMPLE_ROWS, Report._meta.db_table, *params, *params, ESTIMATE_OVER, COUNT_LIMIT + 1,
+        ))
+        found, estimate = cursor.fetchone()
+    if estimate < ESTIMATE_OVER and found <= COUNT_LIMIT:
+        return found, True
+    # Two significant figures: about as many as a sample of this size tells.
+    estimate = int(round(estimate, 2 - len(str(int(estimate)))))
+    # Counted past the limit, estimated below it: "more than COUNT_LIMIT".
+    return (estimate, False) if estimate > COUNT_LIMIT else (COUNT_LIMIT, None)
 
 
 # Words too common to point at a profile on their own.

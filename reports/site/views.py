@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from reports.cache.content import SharedContentMixin
@@ -27,11 +27,12 @@ from reports.models import (
 from reports.models.readers import is_desk_staff, preview_audiences
 from reports.models.reports import tags_in_use
 from reports.search.engine import (
-    SearchPaginator,
+    BadKey,
+    PageKey,
     highlight,
     matching_entities,
     parse_query,
-    search_reports,
+    search_page,
     snippet,
 )
 from reports.site.forms import ReportFilterForm
@@ -70,45 +71,48 @@ class ReportListView(SharedContentMixin, ListView):
         return context
 
 
-class SearchView(ListView):
+class SearchView(TemplateView):
     """
     /search/?q=…: reports the visitor may find, with highlighted snippets, the list filters and
-    pagination; organizations, people and outlets whose names match come first, as cards.
+    pages (each after the key of the one before: `after`, signed; a key this site did not make
+    gives the first page); organizations, people and outlets whose names match come first, as cards.
     """
 
     template_name = "reports/search.html"
-    context_object_name = "reports"
     paginate_by = 20
-    paginator_class = SearchPaginator
     SORTS = {"relevance": "Relevance", "date": "Newest first"}
 
-    def get_queryset(self):
-        self.query = self.request.GET.get("q", "")[:500]
-        self.parsed = parse_query(self.query)
-        self.sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
-        self.filters = ReportFilterForm(self.request.GET)
-        found = search_reports(self.parsed, self.request.user, sort=self.sort, reports=self.filters.filter(Report.objects.all()))
-        return found.select_related("series", "required_tier", "access_after").prefetch_related("tags")
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            query=self.query, sort=self.sort, sorts=self.SORTS, filters=self.filters,
-            entities=matching_entities(self.parsed) if self.parsed else {}, **kwargs,
+        query = self.request.GET.get("q", "")[:500]
+        parsed = parse_query(query)
+        sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
+        filters = ReportFilterForm(self.request.GET)
+        try:
+            key = PageKey.read(self.request.GET["after"], sort) if self.request.GET.get("after") else None
+        except BadKey:
+            key = None
+        page = search_page(
+            parsed, self.request.user, sort=sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
         )
+        reports = page.reports(Report.objects.for_listing())
         readable = set(
-            Report.objects.readable_by(self.request.user).filter(pk__in=[report.pk for report in context["reports"]])
-            .values_list("pk", flat=True)
+            Report.objects.readable_by(self.request.user).filter(pk__in=page.ids).values_list("pk", flat=True)
+        )
+        context = super().get_context_data(
+            query=query, sort=sort, sorts=self.SORTS, filters=filters, page=page,
+            next_page=page.next_key.token() if page.next_key else None,
+            entities=matching_entities(parsed) if parsed else {}, **kwargs,
         )
         context["results"] = [
             {
                 "report": report,
-                "title": highlight(report.title, self.parsed),
-                "snippet": snippet(report, self.parsed, can_read=report.pk in readable),
+                "title": highlight(report.title, parsed),
+                "snippet": snippet(report, parsed, can_read=report.pk in readable),
             }
-            for report in context["reports"]
+            for report in reports
         ]
-        if self.filters.ignored:
-            context["ignored_filters"] = self.filters.ignored
+        if filters.ignored:
+            context["ignored_filters"] = filters.ignored
         return context
 
 

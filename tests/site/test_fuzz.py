@@ -31,7 +31,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 PARAMETERS = ["page", "p", "q", "as", "sort", "series", "tag", "organization", "person", "outlet", "country",
-              "access", "since", "until", "format", "next"]
+              "access", "since", "until", "format", "next", "after"]
 PLACEHOLDER = "fuzzslug"
 
 # Values of the kinds that break parsers, as raw bytes; sent percent-escaped, so that bytes that

@@ -11,6 +11,7 @@ from rest_framework import exceptions, generics
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from reports.cache.privacy import for_this_caller
 from reports.interop.api.serializers import (
@@ -24,7 +25,7 @@ from reports.interop.api.serializers import (
 )
 from reports.models import Organization, Outlet, Person, Quote, Report
 from reports.models.readers import FINDER_ATTRIBUTE
-from reports.search.engine import SearchPaginator, search_reports
+from reports.search.engine import COUNT_LIMIT, BadKey, PageKey, search_page
 from reports.site.forms import ReportFilterForm, SlugChoiceField
 
 
@@ -56,9 +57,38 @@ class Pagination(PageNumberPagination):
 
 
 class SearchPagination(Pagination):
-    """Search results: the count stops at reports.search.engine.RESULT_LIMIT, as on the search page."""
+    """
+    Search results, a page at a time: `next` carries the key of the page after this one (`after`,
+    signed; a key this site did not make is a 400), `previous` is always null. `count` is exact up
+    to reports.search.engine.COUNT_LIMIT matches; past it an estimate (or the limit, where the
+    estimate is lower), and `count_is_estimate` is true.
+    """
 
-    django_paginator_class = SearchPaginator
+    after_query_param = "after"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        if request.query_params.getlist(self.page_query_param) not in ([], ["1"]):
+            raise exceptions.NotFound("Search results are paged with the next link (after=…), not by number.")
+        try:
+            after = request.query_params.get(self.after_query_param)
+            key = PageKey.read(after, "relevance") if after is not None else None
+        except BadKey:
+            raise BadParameters({self.after_query_param: ["Not a key this site made: follow the next link."]}) from None
+        self.page = search_page(view.search_text, request.user, reports=queryset, key=key, size=size)
+        return self.page.reports(queryset)
+
+    def get_paginated_response(self, data):
+        next_key = self.page.next_key
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return Response({
+            "count": self.page.found,
+            "count_is_estimate": not self.page.exact,  # past the limit: an estimate, or the limit as a floor
+            "next": replace_query_param(url, self.after_query_param, next_key.token()) if next_key else None,
+            "previous": None,
+            "results": data,
+        })
 
 
 class BadParameters(exceptions.APIException):
@@ -147,7 +177,12 @@ class IndexView(ReadOnlyAPIView):
     summary="Published reports, newest first (or best match first with q)",
     description="Every published report's teaser, for everyone; `readable` says whether the caller may read the full text.",
     parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, description="Search words, as on the site's search page."),
+        OpenApiParameter("q", OpenApiTypes.STR, description=(
+            "Search words, as on the site's search page. Results then come a page at a time by the `next` link; "
+            f"`count` is exact up to {COUNT_LIMIT:,} matches; past them `count_is_estimate` is true and `count` an "
+            f"estimate, or {COUNT_LIMIT:,} where the estimate is lower than what was counted."
+        )),
+        OpenApiParameter("after", OpenApiTypes.STR, description="With q: where the page starts, as the `next` link gives it."),
         *form_parameters(ReportFilterForm),
     ],
     responses={200: ReportSummarySerializer(many=True), **LIST_ERRORS},
@@ -158,11 +193,10 @@ class ReportListView(ReadOnlyAPIView, generics.ListAPIView):
     def get_queryset(self):
         filters = ReportFilterForm(self.request.query_params)
         valid(filters)
-        query = self.request.query_params.get("q", "").strip()
-        reports = filters.filter(Report.objects.published())
-        if query:
+        self.search_text = self.request.query_params.get("q", "").strip()[:500]
+        if self.search_text:
             self.pagination_class = SearchPagination
-            reports = search_reports(query[:500], self.request.user, reports=reports)
+        reports = filters.filter(Report.objects.published())
         return reports.for_listing().prefetch_related("tags", "organizations", "people", "outlets", "countries")
 
 
