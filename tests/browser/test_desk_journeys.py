@@ -684,6 +684,29 @@ def test_the_report_form_fits_a_desktop_and_a_phone_with_nothing_over_the_title(
 # --- 8. An editor sets a gated report to become complimentary at a time -----------------------
 
 
+BODY_ONLY_WORD = "helicopter"  # in the Houthi report's body, in no public text of the demo
+
+
+def search(walk, words, name):
+    """Search from the site header's box, as a visitor types and presses Enter."""
+    walk.page.locator("#site-search").fill(words)
+    with walk.page.expect_navigation():
+        walk.page.locator("#site-search").press("Enter")
+    walk.arrived(name)
+
+
+def other_surfaces(walk, report):
+    """Whether the feed and the API carry the report's text, and how its STIX bundle answers, for this browser's visitor."""
+    get = walk.page.context.request.get
+    body_sentence = "landed from a helicopter"
+    stix = get(f"{report_path(report.slug)}stix.json", max_redirects=0)
+    return {
+        "feed": body_sentence in get("/feeds/rss/").text(),
+        "api": body_sentence in (get(f"/api/v1/reports/{report.slug}/").json()["body_html"] or ""),
+        "stix": stix.status,
+    }
+
+
 def test_editor_makes_a_gated_report_complimentary_from_a_time_and_it_opens_at_that_second(walk, person, accessibility):
     editor, page = walk, walk.page
     houthi = Report.objects.get(slug=HOUTHI)
@@ -712,7 +735,17 @@ def test_editor_makes_a_gated_report_complimentary_from_a_time_and_it_opens_at_t
     with time_machine.travel(at - dt.timedelta(seconds=1), tick=False):
         visitor.visit(report_path(HOUTHI), "access-change-public-a-second-before")
         expect_paywall(visitor.page)
+        search(visitor, BODY_ONLY_WORD, "access-change-search-before")
+        expect(visitor.page.locator("article.result")).to_have_count(0)
+        expect(visitor.page.locator("p.empty")).to_have_text("No reports match. Try fewer words, or another spelling.")
+        assert other_surfaces(visitor, houthi) == {"feed": False, "api": False, "stix": 302}
     with time_machine.travel(at + dt.timedelta(seconds=1), tick=False):
+        search(visitor, BODY_ONLY_WORD, "access-change-search-after")
+        result = visitor.page.locator("article.result")
+        expect(result).to_have_count(1)
+        expect(result.get_by_role("link", name=houthi.title)).to_be_visible()
+        expect(result.locator(".snippet mark")).to_have_text(BODY_ONLY_WORD)
+        assert other_surfaces(visitor, houthi) == {"feed": True, "api": True, "stix": 200}
         visitor.visit(report_path(HOUTHI), "access-change-public-a-second-after")
         expect(visitor.page.locator(".report-body")).to_be_visible()
         expect(visitor.page.get_by_role("heading", name=PAYWALL_HEADING)).to_have_count(0)
