@@ -1,0 +1,244 @@
+"""Signing up with a confirmed address, free trials (their last day, one per person and per domain), and requests granted."""
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import Subscription, SubscriptionRequest, Trial
+from reports.subscriptions import payments
+from reports.subscriptions.grants import grant_request
+from reports.subscriptions.accounts import finish_background_mail
+from reports.subscriptions.trials import TRIAL_PERIOD_DAYS, TrialRefused, start_trial, status_for
+from tests.factories import ReportFactory, SubscriptionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a long and unusual passphrase"
+BODY = "The full analysis, for subscribers."
+
+
+def sign_up(client, username="newreader", email="new.reader@agency.example"):
+    return client.post(
+        reverse("signup"), {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def link_path(message):
+    """The path of the one link of the site in an e-mail (the site's address comes from SITE_URL)."""
+    return re.search(r"https?://[^/\s]+(/\S*)", message.body).group(1)
+
+
+def local_moment(day, hour=0, minute=0, second=0):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute, second)))
+
+
+@pytest.fixture
+def trying(premium):
+    premium.trial_days = 7
+    premium.save()
+    return premium
+
+
+class TestSignUp:
+    def test_a_new_account_waits_for_its_address_and_the_link_opens_it(self, client):
+        response = sign_up(client)
+        assert response.status_code == 200 and "Check your e-mail" in response.content.decode()
+        user = get_user_model().objects.get(username="newreader")
+        assert not user.is_active
+        refused = client.post(reverse("login"), {"username": "newreader", "password": PASSWORD})
+        assert refused.status_code == 200  # no logging in before the address is confirmed
+        [message] = mail.outbox
+        assert message.to == ["new.reader@agency.example"]
+        path = link_path(message)
+        assert "Confirm my address" in client.get(path).content.decode()  # opening the link changes nothing
+        assert not get_user_model().objects.get(pk=user.pk).is_active
+        response = client.post(path)
+        assert response.status_code == 302 and response["Location"] == reverse("subscribe")
+        assert get_user_model().objects.get(pk=user.pk).is_active
+        assert client.get(reverse("account")).status_code == 200  # logged in
+        assert client.post(path).status_code == 400  # once only
+
+    def test_an_address_in_use_is_refused_on_the_form(self, client, reader):
+        response = sign_up(client, email=reader.email.upper())
+        assert response.status_code == 200
+        assert "An account already uses this address" in response.content.decode()
+        assert not mail.outbox
+
+    def test_a_forged_link_is_refused_with_a_page_that_says_so(self, client):
+        sign_up(client)
+        user = get_user_model().objects.get(username="newreader")
+        path = link_path(mail.outbox[0])
+        forged = path.rsplit("/", 2)[0] + "/" + "x" * 20 + "/"
+        for response in (client.get(forged), client.post(forged), client.get("/accounts/confirm/garbage/token/")):
+            assert response.status_code == 400
+            assert "This link does not work" in response.content.decode()
+        assert not get_user_model().objects.get(pk=user.pk).is_active
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the new link is sent by another thread
+    def test_an_expired_link_is_refused_and_a_new_one_can_be_had(self, client, settings):
+        sign_up(client)
+        path = link_path(mail.outbox[0])
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1)):
+            assert client.post(path).status_code == 400
+            response = client.post(reverse("resend_activation"), {"email": "new.reader@agency.example"})
+        assert response.status_code == 200
+        finish_background_mail()
+        assert len(mail.outbox) == 2
+        assert client.post(link_path(mail.outbox[1])).status_code == 302
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_no_new_link_for_an_account_the_desk_switched_off(self, client, reader):
+        reader.is_active = False
+        reader.last_login = timezone.now()
+        reader.save()
+        client.post(reverse("resend_activation"), {"email": reader.email})
+        finish_background_mail()
+        assert not mail.outbox
+
+
+class TestTrials:
+    def test_a_trial_reads_through_its_last_day_and_not_the_day_after(self, client, reader, trying):
+        report = ReportFactory(required_tier=trying, body=BODY)
+        start = dt.date(2030, 3, 1)
+        with time_machine.travel(local_moment(start, 9), tick=False):
+            client.force_login(reader)
+            response = client.post(reverse("start_trial", args=[trying.slug]))
+            assert response.status_code == 302
+            trial = Trial.objects.get(user=reader)
+        assert trial.ends_on == start + dt.timedelta(days=6)  # seven days, the first and last included
+        assert trial.subscription.note == "Free trial"
+        with time_machine.travel(local_moment(trial.ends_on, 23, 59, 59), tick=False):
+            assert BODY in client.get(report.get_absolute_url()).content.decode()
+        with time_machine.travel(local_moment(trial.ends_on + dt.timedelta(days=1)), tick=False):
+            page = client.get(report.get_absolute_url()).content.decode()
+            assert BODY not in page and "This report is for subscribers" in page
+
+    def test_a_new_trial_is_read_at_once(self, client, reader, trying):
+        report = ReportFactory(required_tier=trying, body=BODY)
+        client.force_login(reader)
+        assert BODY not in client.get(report.get_absolute_url()).content.decode()  # now in the cache
+        client.post(reverse("start_trial", args=[trying.slug]))
+        assert BODY in client.get(report.get_absolute_url()).content.decode()
+
+    def test_one_trial_per_person_within_the_period(self, reader, trying, jttm):
+        jttm.trial_days = 14
+        jttm.save()
+        start = dt.date(2030, 3, 1)
+        with time_machine.travel(local_moment(start, 9), tick=False):
+            start_trial(user=reader, tier=trying)
+        last_refused = start + dt.timedelta(days=TRIAL_PERIOD_DAYS - 1)
+        with time_machine.travel(local_moment(last_refused, 23), tick=False):
+            with pytest.raises(TrialRefused, match="one trial a year per person"):
+                start_trial(user=reader, tier=jttm)  # any tier
+        with time_machine.travel(local_moment(last_refused + dt.timedelta(days=1)), tick=False):
+            assert start_trial(user=reader, tier=jttm).tier == jttm
+
+    def test_one_trial_per_domain_within_the_period(self, trying):
+        first = UserFactory(email="one@agency.example")
+        colleague = UserFactory(email="two@AGENCY.example")
+        start = dt.date(2030, 3, 1)
+        with time_machine.travel(local_moment(start, 9), tick=False):
+            start_trial(user=first, tier=trying)
+        with time_machine.travel(local_moment(start + dt.timedelta(days=TRIAL_PERIOD_DAYS - 1), 23), tick=False):
+            with pytest.raises(TrialRefused, match="agency.example"):
+                start_trial(user=colleague, tier=trying)
+        with time_machine.travel(local_moment(start + dt.timedelta(days=TRIAL_PERIOD_DAYS)), tick=False):
+            start_trial(user=colleague, tier=trying)
+
+    def test_free_mail_addresses_do_not_block_each_other(self, trying):
+        start_trial(user=UserFactory(email="someone@gmail.com"), tier=trying)
+        start_trial(user=UserFactory(email="someone.else@gmail.com"), tier=trying)
+        assert Trial.objects.filter(domain="gmail.com").count() == 2
+
+    def test_a_second_trial_is_refused_with_a_message(self, client, reader, trying):
+        client.force_login(reader)
+        client.post(reverse("start_trial", args=[trying.slug]))
+        response = client.post(reverse("start_trial", args=[trying.slug]), follow=True)
+        assert response.status_code == 200
+        assert "You can already read everything in Premium" in response.content.decode()
+        Subscription.objects.filter(user=reader).delete()  # the trial record stays: still one a year
+        response = client.post(reverse("start_trial", args=[trying.slug]), follow=True)
+        assert "You have had a free trial already" in response.content.decode()
+        assert Trial.objects.filter(user=reader).count() == 1
+
+    def test_a_tier_without_trial_and_an_unknown_tier(self, client, reader, jttm):
+        client.force_login(reader)
+        response = client.post(reverse("start_trial", args=[jttm.slug]), follow=True)
+        assert "offers no free trial" in response.content.decode()
+        assert client.post(reverse("start_trial", args=["no-such-tier"])).status_code == 404
+        assert not Trial.objects.exists()
+
+    def test_anonymous_visitors_are_asked_to_log_in(self, client, trying):
+        response = client.post(reverse("start_trial", args=[trying.slug]))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+    def test_status_for_says_where_the_reader_stands(self, reader, trying):
+        assert status_for(reader).lines == []
+        trial = start_trial(user=reader, tier=trying)
+        status = status_for(reader)
+        assert status.trial == trial and "runs until" in status.lines[0]
+
+
+class TestRequests:
+    def ask(self, client, user, **fields):
+        client.force_login(user)
+        return client.post(
+            reverse("request_subscription"),
+            {"tier": fields.pop("tier"), "kind": "individual", "institution": "", "readers": "", "message": "", **fields},
+        )
+
+    def test_a_granted_request_sends_the_mail_and_opens_the_report(
+        self, client, reader, premium, subscription_manager, django_capture_on_commit_callbacks
+    ):
+        report = ReportFactory(required_tier=premium, body=BODY)
+        assert self.ask(client, reader, tier=premium.pk).status_code == 302
+        pending = SubscriptionRequest.objects.get(user=reader)
+        assert pending.status == "pending" and [m.to for m in mail.outbox] == [["subscriptions@localhost"]]
+        assert payments.checkout(pending) is None  # no payment provider: it waits in the queue
+        assert BODY not in client.get(report.get_absolute_url()).content.decode()
+        until = timezone.localdate() + dt.timedelta(days=30)
+        with django_capture_on_commit_callbacks(execute=True):
+            grant_request(pending, until=until, by=subscription_manager)
+        pending.refresh_from_db()
+        assert pending.status == "granted" and pending.subscription.ends_on == until
+        assert mail.outbox[-1].to == [reader.email] and "is granted" in mail.outbox[-1].body
+        assert BODY in client.get(report.get_absolute_url()).content.decode()
+
+    def test_a_second_pending_request_is_refused_on_the_form(self, client, reader, premium):
+        self.ask(client, reader, tier=premium.pk)
+        response = self.ask(client, reader, tier=premium.pk)
+        assert response.status_code == 200 and "already have a request waiting" in response.content.decode()
+
+    def test_an_institutional_request_needs_its_name_and_readers(self, client, reader, premium):
+        response = self.ask(client, reader, tier=premium.pk, kind="institutional")
+        page = response.content.decode()
+        assert response.status_code == 200 and "Give your agency" in page and "how many people" in page
+
+    def test_an_institutional_request_granted_sets_up_the_institution(self, client, premium, subscription_manager):
+        requester = UserFactory(email="chief@ministry.example")
+        self.ask(client, requester, tier=premium.pk, kind="institutional", institution="Ministry", readers="5")
+        granted = grant_request(
+            SubscriptionRequest.objects.get(), until=timezone.localdate() + dt.timedelta(days=10), by=subscription_manager
+        )
+        institution = granted.granted_institution
+        assert (institution.seat_limit, list(institution.domains.values_list("domain", flat=True))) == (5, ["ministry.example"])
+        assert institution.memberships.get().user == requester
+
+    def test_the_manager_grants_in_the_admin_queue(self, client, reader, premium, subscription_manager):
+        self.ask(client, reader, tier=premium.pk)
+        pending = SubscriptionRequest.objects.get()
+        client.force_login(subscription_manager)
+        queue = client.get(reverse("admin:reports_subscriptionrequest_changelist"))
+        assert queue.status_code == 200 and str(pending) in queue.content.decode()
+        until = timezone.localdate() + dt.timedelta(days=20)
+        response = client.post(
+            reverse("admin:reports_subscriptionrequest_change", args=[pending.pk]),
+            {"decision": "grant", "until": until.isoformat()},
+        )
+        assert response.status_code == 302
+        assert Subscription.objects.get(user=reader).ends_on == until
+        assert client.get(reverse("admin:reports_subscriptionrequest_change", args=[pending.pk])).status_code == 200
