@@ -74,6 +74,7 @@ urlpatterns = [
     path("accounts/password_reset/", account_security.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", account_security.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/signup/", signup.SignUpView.as_view(), name="signup"),
+    path("accounts/signup/done/", signup.SignUpDoneView.as_view(), name="signup_done"),
     path("accounts/confirm/again/", signup.ResendActivationView.as_view(), name="resend_activation"),
     path("accounts/confirm/<str:uidb64>/<str:token>/", signup.ActivateAccountView.as_view(), name="activate_account"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -42,11 +42,34 @@ class DecisionForm(forms.ModelForm):
         return data
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue: pending requests unless another status (or all) is chosen."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*SubscriptionRequest.Status.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        chosen = self.value() or SubscriptionRequest.Status.PENDING
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": chosen == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        chosen = self.value() or SubscriptionRequest.Status.PENDING
+        return queryset if chosen == "all" else queryset.filter(status=chosen)
+
+
 @admin.register(SubscriptionRequest)
 class SubscriptionRequestAdmin(admin.ModelAdmin):
     form = DecisionForm
     list_display = ["__str__", "user", "tier", "kind", "status", "created_at"]
-    list_filter = ["status", "kind", "tier"]
+    list_filter = [StatusFilter, "kind", "tier"]
     list_select_related = ["user", "tier"]
     search_fields = ["user__username", "user__email", "institution"]
     readonly_fields = [
@@ -64,15 +87,6 @@ class SubscriptionRequestAdmin(admin.ModelAdmin):
     @admin.display(description="e-mail")
     def requester_email(self, subscription_request):
         return subscription_request.user.email
-
-    def changelist_view(self, request, extra_context=None):
-        """The queue opens on the pending requests."""
-        if not request.GET and "status__exact" not in request.GET:
-            query = request.GET.copy()
-            query["status__exact"] = SubscriptionRequest.Status.PENDING
-            request.GET = query
-            request.META["QUERY_STRING"] = query.urlencode()
-        return super().changelist_view(request, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and obj.status != SubscriptionRequest.Status.PENDING:

@@ -31,6 +31,7 @@ from reports.subscriptions.accounts import (
 from reports.subscriptions.alerts import absolute
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGNED_UP_SESSION_KEY = "signed_up_email"
 
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
@@ -110,7 +111,15 @@ class SignUpView(FormView):
         user = form.save()
         count_within(address_key("activation-links", user.email), RESETS_PER_ADDRESS, RESET_WINDOW_SECONDS)
         send_activation_link(user)
-        return render(self.request, "registration/signup_done.html", {"email": user.email})
+        self.request.session[SIGNED_UP_SESSION_KEY] = user.email
+        return redirect("signup_done")
+
+
+class SignUpDoneView(View):
+    """Where the sign-up form leads: the address the link went to, from this browser's session."""
+
+    def get(self, request):
+        return render(request, "registration/signup_done.html", {"email": request.session.get(SIGNED_UP_SESSION_KEY)})
 
 
 def user_for_link(uidb64, token):

@@ -45,14 +45,16 @@ def trying(premium):
 
 class TestSignUp:
     def test_a_new_account_waits_for_its_address_and_the_link_opens_it(self, client):
-        response = sign_up(client)
-        assert response.status_code == 200 and "Check your e-mail" in response.content.decode()
+        response = sign_up(client, email="New.Reader@agency.example")
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "Check your e-mail" in page and "New.Reader@agency.example" in page
         user = get_user_model().objects.get(username="newreader")
         assert not user.is_active
         refused = client.post(reverse("login"), {"username": "newreader", "password": PASSWORD})
         assert refused.status_code == 200  # no logging in before the address is confirmed
         [message] = mail.outbox
-        assert message.to == ["new.reader@agency.example"]
+        assert message.to == ["New.Reader@agency.example"]
         path = link_path(message)
         assert "Confirm my address" in client.get(path).content.decode()  # opening the link changes nothing
         assert not get_user_model().objects.get(pk=user.pk).is_active
