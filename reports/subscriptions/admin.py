@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from reports.models import SubscriptionRequest, Trial
-from reports.subscriptions.grants import decline_request, grant_request
+from reports.subscriptions.grants import decline_request, grant_request, why_not_grant
 
 DEFAULT_TERM_DAYS = 365
 
@@ -37,8 +37,11 @@ class DecisionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "grant" and not data.get("until"):
-            self.add_error("until", "Say until when access is granted.")
+        if data.get("decision") == "grant":
+            if not data.get("until"):
+                self.add_error("until", "Say until when access is granted.")
+            elif refusal := why_not_grant(self.instance, data["until"]):
+                raise forms.ValidationError(refusal)
         return data
 
 

@@ -30,10 +30,9 @@ from reports.subscriptions.trials import FREE_MAIL_DOMAINS, day, email_domain
 def grant_request(subscription_request, *, until, by=None, note="") -> SubscriptionRequest:
     """Grant a pending request until `until` (its last day, inclusive); ValidationError says why not."""
     pending = SubscriptionRequest.objects.select_for_update().get(pk=subscription_request.pk)
-    if pending.status != SubscriptionRequest.Status.PENDING:
-        raise ValidationError(f"This request was {pending.get_status_display().lower()} already.")
-    if until < timezone.localdate():
-        raise ValidationError("Choose a last day from today on.")
+    refusal = why_not_grant(pending, until)
+    if refusal:
+        raise ValidationError(refusal)
     if pending.kind == SubscriptionRequest.Kind.INSTITUTIONAL:
         pending.granted_institution = set_up_institution(pending, until)
     else:
@@ -43,6 +42,22 @@ def grant_request(subscription_request, *, until, by=None, note="") -> Subscript
     decide(pending, SubscriptionRequest.Status.GRANTED, by)
     transaction.on_commit(lambda: tell_requester(pending))
     return pending
+
+
+def why_not_grant(pending, until):
+    """Why the request cannot be granted until that day, for the manager; None when it can."""
+    if pending.status != SubscriptionRequest.Status.PENDING:
+        return f"This request was {pending.get_status_display().lower()} already."
+    if until < timezone.localdate():
+        return "Choose a last day from today on."
+    name = institution_name(pending)
+    if pending.kind == SubscriptionRequest.Kind.INSTITUTIONAL and Institution.objects.filter(name__iexact=name).exists():
+        return f"An institution named {name} exists already: extend its term in Institutions and decline this request."
+    return None
+
+
+def institution_name(pending):
+    return pending.institution.strip() or str(pending.user)
 
 
 @transaction.atomic
@@ -63,11 +78,7 @@ def decide(pending, status, by):
 
 
 def set_up_institution(pending, until):
-    name = pending.institution or str(pending.user)
-    if Institution.objects.filter(name__iexact=name).exists():
-        raise ValidationError(
-            f"An institution named {name} exists already: extend its term in Institutions and decline this request."
-        )
+    name = institution_name(pending)
     institution = Institution(
         name=name, slug=unique_slug(name), tier=pending.tier, starts_on=timezone.localdate(), ends_on=until,
         seat_limit=pending.readers, contact_email=pending.user.email,
@@ -91,6 +102,8 @@ def unique_slug(name):
 
 
 def tell_requester(decided):
+    if not decided.user.email:
+        return
     if decided.status == SubscriptionRequest.Status.GRANTED:
         term = decided.granted_institution or decided.subscription
         subject = f"Your {decided.tier} subscription is ready"

@@ -1,9 +1,10 @@
 """What a confirmed reader does from the subscription options: start a free trial, or ask for a subscription."""
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView
@@ -78,7 +79,12 @@ class RequestSubscriptionView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        subscription_request = form.save()
+        try:
+            with transaction.atomic():
+                subscription_request = form.save()
+        except IntegrityError:  # the same reader's other request, saved a moment before this one
+            form.add_error(None, "You already have a request waiting for an answer.")
+            return self.form_invalid(form)
         tell_the_desk(subscription_request)
         pay = payments.checkout(subscription_request)
         if pay is not None:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -127,7 +128,7 @@ def user_for_link(uidb64, token):
     try:
         pk = urlsafe_base64_decode(uidb64).decode()
         user = get_user_model()._default_manager.get(pk=pk)
-    except (TypeError, ValueError, OverflowError, get_user_model().DoesNotExist):
+    except (TypeError, ValueError, OverflowError, ValidationError, get_user_model().DoesNotExist):
         return None
     if not awaiting_confirmation(user) or not activation_tokens.check_token(user, token):
         return None

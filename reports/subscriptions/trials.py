@@ -70,7 +70,8 @@ def start_trial(*, user, tier: Tier) -> Trial:
             f"You can have another from {day(next_trial_on(own))}, or ask for a subscription now."
         )
     domain = email_domain(user.email)
-    colleague = None if domain in FREE_MAIL_DOMAINS else earlier.filter(domain=domain).first()
+    # An address at a free-mail provider (or none) is counted per person only.
+    colleague = None if not domain or domain in FREE_MAIL_DOMAINS else earlier.filter(domain=domain).first()
     if colleague:
         raise TrialRefused(
             f"Someone with an address at {domain} has had a free trial already: one trial a year per "

@@ -14,7 +14,7 @@ from reports.subscriptions import payments
 from reports.subscriptions.grants import grant_request
 from reports.subscriptions.accounts import finish_background_mail
 from reports.subscriptions.trials import TRIAL_PERIOD_DAYS, TrialRefused, start_trial, status_for
-from tests.factories import ReportFactory, SubscriptionFactory, UserFactory
+from tests.factories import ReportFactory, UserFactory, institution
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long and unusual passphrase"
@@ -226,9 +226,9 @@ class TestRequests:
         granted = grant_request(
             SubscriptionRequest.objects.get(), until=timezone.localdate() + dt.timedelta(days=10), by=subscription_manager
         )
-        institution = granted.granted_institution
-        assert (institution.seat_limit, list(institution.domains.values_list("domain", flat=True))) == (5, ["ministry.example"])
-        assert institution.memberships.get().user == requester
+        ministry = granted.granted_institution
+        assert (ministry.seat_limit, list(ministry.domains.values_list("domain", flat=True))) == (5, ["ministry.example"])
+        assert ministry.memberships.get().user == requester
 
     def test_the_manager_grants_in_the_admin_queue(self, client, reader, premium, subscription_manager):
         self.ask(client, reader, tier=premium.pk)
@@ -244,3 +244,37 @@ class TestRequests:
         assert response.status_code == 302
         assert Subscription.objects.get(user=reader).ends_on == until
         assert client.get(reverse("admin:reports_subscriptionrequest_change", args=[pending.pk])).status_code == 200
+
+    def test_the_manager_declines_and_is_told_why_a_grant_cannot_be(self, client, premium, subscription_manager):
+        requester = UserFactory(email="chief@ministry.example")
+        institution("Ministry", "jttm")
+        self.ask(client, requester, tier=premium.pk, kind="institutional", institution="Ministry", readers="5")
+        pending = SubscriptionRequest.objects.get()
+        client.force_login(subscription_manager)
+        change = reverse("admin:reports_subscriptionrequest_change", args=[pending.pk])
+        response = client.post(change, {"decision": "grant", "until": timezone.localdate().isoformat()})
+        assert response.status_code == 200 and "An institution named Ministry exists already" in response.content.decode()
+        response = client.post(change, {"decision": "grant", "until": "2000-01-01"})
+        assert "Choose a last day from today on" in response.content.decode()
+        assert client.post(change, {"decision": "decline", "until": ""}).status_code == 302
+        pending.refresh_from_db()
+        assert pending.status == "declined" and pending.decided_by == subscription_manager
+        assert client.get(change).status_code == 200  # a decided request's page shows, with nothing to decide
+
+
+BAD = ["", "\x00", "x" * 5000, "<script>alert(1)</script>", "\r\nBcc: a@b.c", "99999999999999999999", "-1", "é@ü"]
+
+
+@pytest.mark.parametrize("value", BAD)
+def test_bad_input_is_a_form_error_or_a_4xx_never_a_500(client, reader, value):
+    client.raise_request_exception = False
+    fields = ["username", "email", "password1", "password2"]
+    assert client.post(reverse("signup"), dict.fromkeys(fields, value)).status_code == 200
+    assert client.post(reverse("resend_activation"), {"email": value}).status_code == 200
+    link = f"/accounts/confirm/{value or 'x'}/{value or 'x'}/"
+    assert client.get(link).status_code in {400, 404} and client.post(link).status_code in {400, 404}
+    client.force_login(reader)
+    request_fields = dict.fromkeys(["tier", "kind", "institution", "readers", "message"], value)
+    assert client.post(reverse("request_subscription"), request_fields).status_code == 200
+    assert client.post(f"/subscribe/trial/{value or 'x'}/").status_code in {302, 404}
+    assert not SubscriptionRequest.objects.exists() and not Trial.objects.exists()
