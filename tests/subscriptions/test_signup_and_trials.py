@@ -183,6 +183,12 @@ class TestTrials:
         trial = start_trial(user=reader, tier=trying)
         status = status_for(reader)
         assert status.trial == trial and "runs until" in status.lines[0]
+        pending = SubscriptionRequest.objects.create(user=reader, tier=trying)
+        assert "is waiting for the subscriptions desk" in status_for(reader).lines[1]
+        grant_request(pending, until=timezone.localdate() + dt.timedelta(days=30))
+        assert "was granted on" in status_for(reader).lines[1]
+        with time_machine.travel(local_moment(trial.ends_on + dt.timedelta(days=1)), tick=False):
+            assert "ended on" in status_for(reader).lines[0]
 
 
 class TestRequests:
