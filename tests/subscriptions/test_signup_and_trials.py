@@ -15,6 +15,7 @@ from reports.subscriptions.grants import grant_request
 from reports.subscriptions.accounts import finish_background_mail
 from reports.subscriptions.trials import TRIAL_PERIOD_DAYS, TrialRefused, start_trial, status_for
 from tests.factories import ReportFactory, UserFactory, institution
+from tests.rendered_forms import RenderedForm
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long and unusual passphrase"
@@ -22,9 +23,20 @@ BODY = "The full analysis, for subscribers."
 
 
 def sign_up(client, username="newreader", email="new.reader@agency.example"):
-    return client.post(
-        reverse("signup"), {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD}
-    )
+    form = RenderedForm.of(client, reverse("signup"), form_id="signup-form")
+    return form.fill(username=username, email=email, password1=PASSWORD, password2=PASSWORD).submit(client)
+
+
+def confirm(client, path):
+    """The confirmation page's one button, pressed."""
+    return RenderedForm.of(client, path, form_id="confirm-form").submit(client)
+
+
+def start_trial_from_the_page(client, tier, **kwargs):
+    """The subscription options' "Try … free" button of the tier."""
+    page = client.get(reverse("subscribe")).content.decode()
+    form = RenderedForm.in_page(page, reverse("subscribe"), action=reverse("start_trial", args=[tier.slug]))
+    return form.submit(client, **kwargs)
 
 
 def link_path(message):
@@ -51,18 +63,21 @@ class TestSignUp:
         assert "Check your e-mail" in page and "New.Reader@agency.example" in page
         user = get_user_model().objects.get(username="newreader")
         assert not user.is_active
-        refused = client.post(reverse("login"), {"username": "newreader", "password": PASSWORD})
+        login_page = client.get(reverse("login")).content.decode()
+        login_form = RenderedForm.in_page(login_page, reverse("login"), action=reverse("login"))
+        refused = login_form.fill(username="newreader", password=PASSWORD).submit(client)
         assert refused.status_code == 200  # no logging in before the address is confirmed
         [message] = mail.outbox
         assert message.to == ["New.Reader@agency.example"]
         path = link_path(message)
         assert "Confirm my address" in client.get(path).content.decode()  # opening the link changes nothing
         assert not get_user_model().objects.get(pk=user.pk).is_active
-        response = client.post(path)
+        button = RenderedForm.of(client, path, form_id="confirm-form")
+        response = button.submit(client)
         assert response.status_code == 302 and response["Location"] == reverse("subscribe")
         assert get_user_model().objects.get(pk=user.pk).is_active
         assert client.get(reverse("account")).status_code == 200  # logged in
-        assert client.post(path).status_code == 400  # once only
+        assert button.submit(client).status_code == 400  # once only: the same page's button again
 
     def test_an_address_in_use_is_refused_on_the_form(self, client, reader):
         response = sign_up(client, email=reader.email.upper())
@@ -75,7 +90,9 @@ class TestSignUp:
         user = get_user_model().objects.get(username="newreader")
         path = link_path(mail.outbox[0])
         forged = path.rsplit("/", 2)[0] + "/" + "x" * 20 + "/"
-        for response in (client.get(forged), client.post(forged), client.get("/accounts/confirm/garbage/token/")):
+        button = RenderedForm.of(client, path, form_id="confirm-form")
+        button.action = forged  # the real page's button, sent to a forged link
+        for response in (client.get(forged), button.submit(client), client.get("/accounts/confirm/garbage/token/")):
             assert response.status_code == 400
             assert "This link does not work" in response.content.decode()
         assert not get_user_model().objects.get(pk=user.pk).is_active
@@ -84,20 +101,22 @@ class TestSignUp:
     def test_an_expired_link_is_refused_and_a_new_one_can_be_had(self, client, settings):
         sign_up(client)
         path = link_path(mail.outbox[0])
+        button = RenderedForm.of(client, path, form_id="confirm-form")
         with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1)):
-            assert client.post(path).status_code == 400
-            response = client.post(reverse("resend_activation"), {"email": "new.reader@agency.example"})
+            assert button.submit(client).status_code == 400
+            resend = RenderedForm.of(client, reverse("resend_activation"), form_id="resend-form")
+            response = resend.fill(email="new.reader@agency.example").submit(client)
         assert response.status_code == 200
         finish_background_mail()
         assert len(mail.outbox) == 2
-        assert client.post(link_path(mail.outbox[1])).status_code == 302
+        assert confirm(client, link_path(mail.outbox[1])).status_code == 302
 
     @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_no_new_link_for_an_account_the_desk_switched_off(self, client, reader):
         reader.is_active = False
         reader.last_login = timezone.now()
         reader.save()
-        client.post(reverse("resend_activation"), {"email": reader.email})
+        RenderedForm.of(client, reverse("resend_activation"), form_id="resend-form").fill(email=reader.email).submit(client)
         finish_background_mail()
         assert not mail.outbox
 
@@ -108,7 +127,7 @@ class TestTrials:
         start = dt.date(2030, 3, 1)
         with time_machine.travel(local_moment(start, 9), tick=False):
             client.force_login(reader)
-            response = client.post(reverse("start_trial", args=[trying.slug]))
+            response = start_trial_from_the_page(client, trying)
             assert response.status_code == 302
             trial = Trial.objects.get(user=reader)
         assert trial.ends_on == start + dt.timedelta(days=6)  # seven days, the first and last included
@@ -123,7 +142,7 @@ class TestTrials:
         report = ReportFactory(required_tier=trying, body=BODY)
         client.force_login(reader)
         assert BODY not in client.get(report.get_absolute_url()).content.decode()  # now in the cache
-        client.post(reverse("start_trial", args=[trying.slug]))
+        start_trial_from_the_page(client, trying)
         assert BODY in client.get(report.get_absolute_url()).content.decode()
 
     def test_one_trial_per_person_within_the_period(self, reader, trying, jttm):
@@ -158,24 +177,30 @@ class TestTrials:
 
     def test_a_second_trial_is_refused_with_a_message(self, client, reader, trying):
         client.force_login(reader)
-        client.post(reverse("start_trial", args=[trying.slug]))
-        response = client.post(reverse("start_trial", args=[trying.slug]), follow=True)
+        again = RenderedForm.in_page(
+            client.get(reverse("subscribe")).content.decode(), reverse("subscribe"), action=reverse("start_trial", args=[trying.slug])
+        )
+        again.submit(client)
+        response = again.submit(client, follow=True)  # the same page's button, pressed twice
         assert response.status_code == 200
         assert "You can already read everything in Premium" in response.content.decode()
         Subscription.objects.filter(user=reader).delete()  # the trial record stays: still one a year
-        response = client.post(reverse("start_trial", args=[trying.slug]), follow=True)
+        response = start_trial_from_the_page(client, trying, follow=True)
         assert "You have had a free trial already" in response.content.decode()
         assert Trial.objects.filter(user=reader).count() == 1
 
     def test_a_tier_without_trial_and_an_unknown_tier(self, client, reader, jttm):
         client.force_login(reader)
+        assert reverse("start_trial", args=[jttm.slug]) not in client.get(reverse("subscribe")).content.decode()
+        # Crafted requests: the page has no such button.
         response = client.post(reverse("start_trial", args=[jttm.slug]), follow=True)
         assert "offers no free trial" in response.content.decode()
         assert client.post(reverse("start_trial", args=["no-such-tier"])).status_code == 404
         assert not Trial.objects.exists()
 
     def test_anonymous_visitors_are_asked_to_log_in(self, client, trying):
-        response = client.post(reverse("start_trial", args=[trying.slug]))
+        assert reverse("start_trial", args=[trying.slug]) not in client.get(reverse("subscribe")).content.decode()
+        response = client.post(reverse("start_trial", args=[trying.slug]))  # crafted: no button for anonymous visitors
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
     def test_status_for_says_where_the_reader_stands(self, reader, trying):
@@ -194,10 +219,7 @@ class TestTrials:
 class TestRequests:
     def ask(self, client, user, **fields):
         client.force_login(user)
-        return client.post(
-            reverse("request_subscription"),
-            {"tier": fields.pop("tier"), "kind": "individual", "institution": "", "readers": "", "message": "", **fields},
-        )
+        return RenderedForm.of(client, reverse("request_subscription"), form_id="request-form").fill(**fields).submit(client)
 
     def test_a_granted_request_sends_the_mail_and_opens_the_report(
         self, client, reader, premium, subscription_manager, django_capture_on_commit_callbacks
@@ -243,10 +265,9 @@ class TestRequests:
         queue = client.get(reverse("admin:reports_subscriptionrequest_changelist"))
         assert queue.status_code == 200 and str(pending) in queue.content.decode()
         until = timezone.localdate() + dt.timedelta(days=20)
-        response = client.post(
-            reverse("admin:reports_subscriptionrequest_change", args=[pending.pk]),
-            {"decision": "grant", "until": until.isoformat()},
-        )
+        change = reverse("admin:reports_subscriptionrequest_change", args=[pending.pk])
+        form = RenderedForm.of(client, change, form_id="subscriptionrequest_form")
+        response = form.fill(decision="grant", until=until.isoformat()).submit(client, "_save")
         assert response.status_code == 302
         assert Subscription.objects.get(user=reader).ends_on == until
         assert client.get(reverse("admin:reports_subscriptionrequest_change", args=[pending.pk])).status_code == 200
@@ -258,11 +279,12 @@ class TestRequests:
         pending = SubscriptionRequest.objects.get()
         client.force_login(subscription_manager)
         change = reverse("admin:reports_subscriptionrequest_change", args=[pending.pk])
-        response = client.post(change, {"decision": "grant", "until": timezone.localdate().isoformat()})
+        form = RenderedForm.of(client, change, form_id="subscriptionrequest_form")
+        response = form.fill(decision="grant", until=timezone.localdate().isoformat()).submit(client, "_save")
         assert response.status_code == 200 and "An institution named Ministry exists already" in response.content.decode()
-        response = client.post(change, {"decision": "grant", "until": "2000-01-01"})
+        response = form.fill(decision="grant", until="2000-01-01").submit(client, "_save")
         assert "Choose a last day from today on" in response.content.decode()
-        assert client.post(change, {"decision": "decline", "until": ""}).status_code == 302
+        assert form.fill(decision="decline", until="").submit(client, "_save").status_code == 302
         pending.refresh_from_db()
         assert pending.status == "declined" and pending.decided_by == subscription_manager
         assert client.get(change).status_code == 200  # a decided request's page shows, with nothing to decide
@@ -274,13 +296,14 @@ BAD = ["", "\x00", "x" * 5000, "<script>alert(1)</script>", "\r\nBcc: a@b.c", "9
 @pytest.mark.parametrize("value", BAD)
 def test_bad_input_is_a_form_error_or_a_4xx_never_a_500(client, reader, value):
     client.raise_request_exception = False
-    fields = ["username", "email", "password1", "password2"]
-    assert client.post(reverse("signup"), dict.fromkeys(fields, value)).status_code == 200
-    assert client.post(reverse("resend_activation"), {"email": value}).status_code == 200
+    signup_form = RenderedForm.of(client, reverse("signup"), form_id="signup-form")
+    assert signup_form.fill(**dict.fromkeys(["username", "email", "password1", "password2"], value)).submit(client).status_code == 200
+    assert RenderedForm.of(client, reverse("resend_activation"), form_id="resend-form").fill(email=value).submit(client).status_code == 200
     link = f"/accounts/confirm/{value or 'x'}/{value or 'x'}/"
-    assert client.get(link).status_code in {400, 404} and client.post(link).status_code in {400, 404}
+    assert client.get(link).status_code in {400, 404} and client.post(link).status_code in {400, 404}  # crafted
     client.force_login(reader)
-    request_fields = dict.fromkeys(["tier", "kind", "institution", "readers", "message"], value)
-    assert client.post(reverse("request_subscription"), request_fields).status_code == 200
-    assert client.post(f"/subscribe/trial/{value or 'x'}/").status_code in {302, 404}
+    request_form = RenderedForm.of(client, reverse("request_subscription"), form_id="request-form")
+    request_form.fill(**dict.fromkeys(["tier", "kind", "institution", "readers", "message"], value))
+    assert request_form.submit(client).status_code == 200
+    assert client.post(f"/subscribe/trial/{value or 'x'}/").status_code in {302, 404}  # crafted
     assert not SubscriptionRequest.objects.exists() and not Trial.objects.exists()
