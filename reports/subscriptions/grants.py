@@ -40,7 +40,7 @@ def grant_request(subscription_request, *, until, by=None, note="") -> Subscript
         pending.subscription.note = note or f"Granted on request {pending.pk}"
         pending.subscription.save()
     decide(pending, SubscriptionRequest.Status.GRANTED, by)
-    transaction.on_commit(lambda: tell_requester(pending))
+    transaction.on_commit(lambda: tell_requester(pending), robust=True)  # a mail server down does not undo the decision
     return pending
 
 
@@ -66,7 +66,7 @@ def decline_request(subscription_request, *, by=None) -> SubscriptionRequest:
     if pending.status != SubscriptionRequest.Status.PENDING:
         raise ValidationError(f"This request was {pending.get_status_display().lower()} already.")
     decide(pending, SubscriptionRequest.Status.DECLINED, by)
-    transaction.on_commit(lambda: tell_requester(pending))
+    transaction.on_commit(lambda: tell_requester(pending), robust=True)  # a mail server down does not undo the decision
     return pending
 
 
