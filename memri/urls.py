@@ -9,7 +9,7 @@ from reports.ops import errors, health
 from reports.site import feeds, views
 from reports.site.sitemaps import SITEMAPS
 from reports.subscriptions import accounts as account_security
-from reports.subscriptions import api_tokens
+from reports.subscriptions import api_tokens, offers, signup
 from reports.subscriptions import views as reader_views
 
 admin.site.site_header = admin.site.site_title = "Threat Monitor desk"
@@ -45,6 +45,8 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("outlets/<slug:slug>/", views.OutletDetailView.as_view(), name="outlet_detail"),
     path("subscribe/", reader_views.SubscribeView.as_view(), name="subscribe"),
+    path("subscribe/trial/<slug:slug>/", offers.StartTrialView.as_view(), name="start_trial"),
+    path("subscribe/request/", offers.RequestSubscriptionView.as_view(), name="request_subscription"),
     path("account/", reader_views.AccountView.as_view(), name="account"),
     path("account/institution/", reader_views.JoinInstitutionView.as_view(), name="join_institution"),
     path("account/institution/<str:token>/", reader_views.ConfirmMembershipView.as_view(), name="confirm_membership"),
@@ -71,6 +73,10 @@ urlpatterns = [
     path("health/live/", health.alive, name="health_live"),
     path("accounts/password_reset/", account_security.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", account_security.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/signup/", signup.SignUpView.as_view(), name="signup"),
+    path("accounts/signup/done/", signup.SignUpDoneView.as_view(), name="signup_done"),
+    path("accounts/confirm/again/", signup.ResendActivationView.as_view(), name="resend_activation"),
+    path("accounts/confirm/<str:uidb64>/<str:token>/", signup.ActivateAccountView.as_view(), name="activate_account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -300,3 +300,6 @@ class ReadAdmin(admin.ModelAdmin):
 
 # The API tokens' admin lives with the API; importing it registers it.
 from reports.interop.api.admin import APITokenAdmin  # noqa: E402,F401
+
+# Trials and readers' requests: their admin lives with them.
+from reports.subscriptions.admin import SubscriptionRequestAdmin, TrialAdmin  # noqa: E402,F401

@@ -40,13 +40,15 @@ from reports.models import (
     Review,
     SentAlert,
     Subscription,
+    SubscriptionRequest,
+    Trial,
 )
 from reports.search.engine import schedule_indexing
 
 # Pages never show these, and some change on every read: they must not empty the page cache.
 NOT_ON_PAGES = {
     Read, Follow, AlertState, SentAlert, APIToken, Subscription, InstitutionMembership, InstitutionDomain,
-    Review, ReportSnapshot,
+    Review, ReportSnapshot, Trial, SubscriptionRequest,
 }
 
 

@@ -23,8 +23,12 @@ ORIGINAL = "MARKER-ORIGINAL-0a5c"
 TITLE = "MARKER-TITLE-77d2"
 GATED_MARKERS = {BODY, NOTE, QUOTE, ORIGINAL}
 
-VISITORS = ["anonymous", "registered", "expired", "lower_tier", "active", "institutional", "staff"]
-READERS = {"active", "institutional", "staff"}
+# "trial": a free trial of premium running today (reads like "active"); "pending_request": a reader
+# whose request for premium waits in the managers' queue (reads like "registered").
+VISITORS = [
+    "anonymous", "registered", "expired", "lower_tier", "active", "institutional", "staff", "trial", "pending_request",
+]
+READERS = {"active", "institutional", "staff", "trial"}
 
 # Where the gated text may be shown to a reader, and which part of it.
 SHOWN_TO_READERS = {

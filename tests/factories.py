@@ -23,8 +23,10 @@ from reports.models import (
     ReportQuote,
     Series,
     Subscription,
+    SubscriptionRequest,
     Tier,
 )
+from reports.subscriptions.trials import start_trial
 
 
 def tier(slug):
@@ -187,6 +189,13 @@ def make_visitor(kind):
         return user
     if kind == "staff":
         return StaffFactory(group="Analysts")
+    if kind == "trial":
+        premium = tier("premium")
+        premium.trial_days = 7
+        premium.save()
+        return start_trial(user=UserFactory(), tier=premium).user
+    if kind == "pending_request":
+        return SubscriptionRequest.objects.create(user=UserFactory(), tier=tier("premium")).user
     raise ValueError(kind)
 
 

@@ -349,6 +349,9 @@ REPORTS = {
     },
 }
 
+# Free trials the tiers offer, in days (subscription managers change them in the admin).
+TRIAL_DAYS = {"jttm": 14, "premium": 7}
+
 # username: (group, is_staff, tier slug of an active subscription or None)
 USERS = {
     "analyst": ("Analysts", True, None),

@@ -156,8 +156,15 @@ def load_users(password=None):
     return passwords
 
 
+def load_trials():
+    for tier in Tier.objects.filter(slug__in=content.TRIAL_DAYS):
+        tier.trial_days = content.TRIAL_DAYS[tier.slug]
+        tier.save(update_fields=["trial_days"])
+
+
 def load_demo(password=None):
     passwords = load_users(password)
+    load_trials()
     load_places()
     load_entities()
     authors = get_user_model().objects.filter(username__in=["analyst", "editor"])

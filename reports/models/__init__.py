@@ -26,7 +26,9 @@ from reports.models.subscriptions import (
     InstitutionMembership,
     InstitutionNetwork,
     Subscription,
+    SubscriptionRequest,
     Tier,
+    Trial,
 )
 from reports.models.tokens import APIToken
 from reports.models.usage import Read
@@ -59,5 +61,7 @@ __all__ = [
     "Programme",
     "Series",
     "Subscription",
+    "SubscriptionRequest",
     "Tier",
+    "Trial",
 ]

@@ -35,6 +35,11 @@ class Tier(models.Model):
         help_text="Higher ranks open everything lower ranks open, and more.",
     )
     description = models.TextField(blank=True, help_text="What this tier opens, shown to visitors.")
+    trial_days = models.PositiveSmallIntegerField(
+        "free trial (days)",
+        default=0,
+        help_text="How many days a free trial of this tier lasts, its first and last day included. 0: no trial.",
+    )
 
     objects = TierQuerySet.as_manager()
 
@@ -203,3 +208,76 @@ class InstitutionMembership(Timestamped):
                 f"{self.institution} has used all its {self.institution.seat_limit} seats: "
                 "free one, or raise the seat limit, before adding a member."
             )
+
+
+class Trial(Timestamped):
+    """
+    A free trial a reader started: the subscription it granted (what the access policy reads) and the
+    address it was started from, kept after the subscription ends or goes, since one person and one
+    e-mail domain get one trial within a period (reports.subscriptions.trials).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trials")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="trials")
+    subscription = models.OneToOneField(
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="trial"
+    )
+    email = models.EmailField(help_text="The reader's address when the trial started.")
+    domain = models.CharField(max_length=253, db_index=True, help_text="The address's domain, in lower case.")
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last day of the trial, inclusive.")
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} – {self.tier} trial until {self.ends_on:%Y-%m-%d}"
+
+
+class SubscriptionRequest(Timestamped):
+    """A reader asks for a subscription, for themselves or their institution; a subscription manager grants it or declines."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "For myself"
+        INSTITUTIONAL = "institutional", "For my agency, university or newsroom"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        GRANTED = "granted", "Granted"
+        DECLINED = "declined", "Declined"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscription_requests"
+    )
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    institution = models.CharField(
+        "institution's name", max_length=200, blank=True, help_text="For an institutional request."
+    )
+    readers = models.PositiveIntegerField("how many readers", null=True, blank=True)
+    message = models.TextField(blank=True, max_length=5000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The subscription granted for an individual request.",
+    )
+    granted_institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The institution set up for an institutional request.",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_request_per_user",
+                violation_error_message="You already have a request waiting for an answer.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.tier} for {self.institution or self.user}"

@@ -137,5 +137,6 @@ def test_the_queryset_and_the_object_method_agree(kind):
     reports = [ReportFactory(required_tier=None), ReportFactory(required_tier=tier("jttm")), ReportFactory(required_tier=tier("premium"))]
     readable = set(Report.objects.readable_by(visitor))
     assert {report for report in reports if report.is_readable_by(visitor)} == readable
-    expected_count = {"anonymous": 1, "registered": 1, "expired": 1, "lower_tier": 2, "active": 3, "institutional": 3, "staff": 3}[kind]
+    expected_count = {"anonymous": 1, "registered": 1, "expired": 1, "lower_tier": 2, "active": 3, "institutional": 3, "staff": 3,
+                      "trial": 3, "pending_request": 1}[kind]
     assert len(readable) == expected_count

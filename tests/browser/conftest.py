@@ -107,6 +107,22 @@ def walk(browser, live_server, demo, screenshots_dir):
     context.close()
 
 
+@pytest.fixture
+def person(browser, live_server, demo, screenshots_dir):
+    """Opens a browser of its own (a fresh context: no cookies) for one more person of the journey."""
+    contexts = []
+
+    def open_browser():
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS["desktop"])
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return Walk(context.new_page(), screenshots_dir)
+
+    yield open_browser
+    for context in contexts:
+        context.close()
+
+
 class Walk:
     """One person's way through the site in one browser tab; each page reached is checked."""
 

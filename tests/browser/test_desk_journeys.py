@@ -20,7 +20,6 @@ from reports.models import Quote, Report, Review
 from tests.browser import conftest
 from tests.browser.conftest import (
     COMPLIMENTARY,
-    TIMEOUT_MS,
     VIEWPORTS,
     Walk,
     local_part,
@@ -72,22 +71,6 @@ def expect_accessible_throughout(found):
 
 
 # --- People in browsers of their own -----------------------------------------------------------
-
-
-@pytest.fixture
-def person(browser, live_server, demo, screenshots_dir):
-    """Opens a browser of its own (a fresh context: no cookies) for one more person of the journey."""
-    contexts = []
-
-    def open_browser():
-        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS["desktop"])
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return Walk(context.new_page(), screenshots_dir)
-
-    yield open_browser
-    for context in contexts:
-        context.close()
 
 
 def second_tab(walk):
