@@ -24,6 +24,7 @@ from reports.subscriptions.forms import (
     InstitutionEmailForm,
 )
 from reports.subscriptions.holdings import holdings
+from reports.subscriptions.trials import status_for
 from reports.subscriptions.services import (
     MembershipRefused,
     confirm_membership,
@@ -161,6 +162,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
         kwargs.setdefault("email_form", EmailPreferencesForm(instance=alert_state(user)))
         return super().get_context_data(
             holdings=holdings(user),
+            trial_and_request=status_for(user),
             desk_staff=is_desk_staff(user),
             subscriptions=user.subscriptions.select_related("tier").order_by("-ends_on"),
             today=timezone.localdate(),

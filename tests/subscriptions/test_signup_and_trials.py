@@ -216,6 +216,16 @@ class TestTrials:
             assert "ended on" in status_for(reader).lines[0]
 
 
+    def test_the_account_page_shows_the_trial_and_the_request(self, client, reader, trying):
+        client.force_login(reader)
+        assert "My trial and requests" not in client.get(reverse("account")).content.decode()
+        start_trial(user=reader, tier=trying)
+        SubscriptionRequest.objects.create(user=reader, tier=trying)
+        page = client.get(reverse("account")).content.decode()
+        assert "My trial and requests" in page
+        assert f"Your free trial of {trying} runs until" in page and "is waiting for the subscriptions desk" in page
+
+
 class TestRequests:
     def ask(self, client, user, **fields):
         client.force_login(user)

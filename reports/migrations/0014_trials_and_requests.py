@@ -33,7 +33,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0012_programme_permissions'),
+        ('reports', '0013_digest_frequency'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
