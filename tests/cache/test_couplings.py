@@ -33,6 +33,8 @@ from reports.models import (
     ReportSnapshot,
     Review,
     SentAlert,
+    SubscriptionRequest,
+    Trial,
 )
 from reports.signals import NOT_ON_PAGES
 from tests.factories import (
@@ -150,6 +152,11 @@ def test_what_is_not_on_pages_shows_on_no_page(visitors, gated, premium):
         InstitutionDomain.objects.create(institution=Institution.objects.get(), domain="agency.example"),
         Review.objects.create(report=gated, kind=Review.Kind.CHANGE, content={"title": "An open change"}),
         ReportSnapshot.objects.create(revision=Revision.objects.create(date_created=timezone.now()), report_id=gated.pk, data={"title": "Old"}),
+        Trial.objects.create(
+            user=someone, tier=premium, email=someone.email, domain="agency.example",
+            starts_on=timezone.localdate(), ends_on=timezone.localdate(),
+        ),
+        SubscriptionRequest.objects.create(user=someone, tier=premium),
     ]
     assert {type(instance) for instance in made} == NOT_ON_PAGES, "a model added to NOT_ON_PAGES needs a row here"
     after = [[page(client, url) for url in urls] for client in watching]
