@@ -1,6 +1,7 @@
 """
-Keep the search documents current: any save that changes what a report's document holds marks the
-report for re-indexing, done once per report when the transaction commits (see reports.search.engine).
+Keep the search documents and the parts report pages keep (Report.reader_text_html, filed_under)
+current: any save, link change or deletion that changes what they hold marks the report for
+re-indexing, done once per report when the transaction commits (see reports.search.engine).
 
 Keep what the cache keeps current (reports.cache.store), each change named for what changed: any
 save, deletion or link change of what public pages show (every model of this app and of taggit,
@@ -11,10 +12,15 @@ membership's is `holdings_changed` (reports.cache.readers); a user's is `user_ch
 Keep the desk's history whole: each revision that holds a report gets a snapshot of the report's
 content and state once the revision is saved (see reports.desk.history).
 """
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from reversion.signals import post_revision_commit
+from taggit.models import Tag
 
 from reports.cache.signed_in import user_changed
 from reports.cache.store import holdings_changed, pages_changed
@@ -22,6 +28,7 @@ from reports.desk.history import record_snapshots
 from reports.models import (
     AlertState,
     APIToken,
+    Country,
     Follow,
     Footnote,
     InstitutionDomain,
@@ -97,6 +104,7 @@ def report_saved(sender, instance, raw=False, **kwargs):
 @receiver(m2m_changed, sender=Report.organizations.through)
 @receiver(m2m_changed, sender=Report.people.through)
 @receiver(m2m_changed, sender=Report.outlets.through)
+@receiver(m2m_changed, sender=Report.countries.through)
 def report_links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
@@ -121,15 +129,43 @@ def quote_saved(sender, instance, raw=False, **kwargs):
         reindex(report_quotes__quote=instance)
 
 
+# Where a report names each kind of thing: its documents hold the names, its page the names and
+# addresses (Report.filed_under, and the speakers and outlets of its quotes and notes).
+NAMED_IN = {
+    Organization: ("organizations", "report_quotes__quote__organization"),
+    Person: ("people", "report_quotes__quote__person"),
+    Outlet: ("outlets", "report_quotes__quote__outlet", "footnotes__outlet"),
+    Country: ("countries",),
+    Tag: ("tags",),
+}
+
+
+def reindex_naming(thing):
+    naming = reduce(or_, (Q(**{lookup: thing}) for lookup in NAMED_IN[type(thing)]))
+    schedule_indexing(Report.objects.filter(naming).values_list("pk", flat=True).distinct())
+
+
 @receiver(post_save, sender=Organization)
 @receiver(post_save, sender=Person)
 @receiver(post_save, sender=Outlet)
-def entity_renamed(sender, instance, raw=False, created=False, **kwargs):
+@receiver(post_save, sender=Country)
+@receiver(post_save, sender=Tag)
+def named_thing_saved(sender, instance, raw=False, created=False, **kwargs):
     if not raw and not created:
-        reindex(**{ENTITY_RELATION[sender]: instance})
+        reindex_naming(instance)
 
 
-ENTITY_RELATION = {Organization: "organizations", Person: "people", Outlet: "outlets"}
+@receiver(pre_delete, sender=Organization)
+@receiver(pre_delete, sender=Person)
+@receiver(pre_delete, sender=Outlet)
+@receiver(pre_delete, sender=Country)
+@receiver(pre_delete, sender=Tag)
+def named_thing_deleted(sender, instance, **kwargs):
+    # Before the deletion takes the links with it (no m2m_changed is sent for them); the reports
+    # are made again after the commit, without it.
+    reindex_naming(instance)
+
+
 ALIAS_OWNER = {OrganizationAlias: "organization", PersonAlias: "person", OutletAlias: "outlet"}
 
 
@@ -144,7 +180,7 @@ def alias_changed(sender, instance, raw=False, **kwargs):
         return
     owner_field = ALIAS_OWNER[sender]
     owner_model = type(instance)._meta.get_field(owner_field).related_model
-    reindex(**{ENTITY_RELATION[owner_model]: getattr(instance, f"{owner_field}_id")})
+    reindex(**{NAMED_IN[owner_model][0]: getattr(instance, f"{owner_field}_id")})
 
 
 @receiver(post_revision_commit)

@@ -1,12 +1,16 @@
 """Reports, their footnotes and the quotes they carry; and the one policy of who may read them."""
+from operator import attrgetter
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Min, Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q, prefetch_related_objects
 from django.db.models.lookups import In
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag
@@ -114,13 +118,43 @@ class ReportQuerySet(models.QuerySet):
         """With what a teaser shows (series, access, tags) fetched up front, in a fixed number of queries."""
         # Tags into a list (Report.tag_list): prefetched into taggit's manager, they would cost a
         # queryset built per report, about half a millisecond each.
-        return self.for_page().prefetch_related(Prefetch("tags", to_attr="prefetched_tags"))
+        return self.for_page().prefetch_related(TAGS)
 
     def for_page(self):
         """With the series and the access tier, without the search documents (reports.search.engine), which pages never show."""
-        return self.select_related("series", "programme", "required_tier", "access_after").defer(
-            "search_public", "search_full", "search_vector_public", "search_vector_full", "search_pending"
-        )
+        return self.select_related("series", "programme", "required_tier", "access_after").defer(*SEARCH_DOCUMENTS)
+
+    def for_teasers(self):
+        """For a list of teasers without their tags: what `for_page` has but the full text (see `with_tag_lists`)."""
+        return self.for_page().defer("body", "body_html", "reader_text_html")
+
+
+SEARCH_DOCUMENTS = ("search_public", "search_full", "search_vector_public", "search_vector_full")
+TAGS = Prefetch("tags", to_attr="prefetched_tags")  # taggit takes no queryset here: `tag_list` orders them
+# What a report is filed under, as its page lists them (Report.filed_under, Report.links).
+LINK_KINDS = {"organizations": Organization, "people": Person, "outlets": Outlet, "countries": Country, "tags": Tag}
+
+
+def by_name(tags):
+    # Tags have no order of their own, and taggit's prefetch takes no ordered queryset.
+    return sorted(tags, key=attrgetter("name"))
+
+
+def filed_under(linked):
+    """What a report is filed under as `Report.filed_under` holds it, from {kind: its linked things}."""
+    return {
+        kind: [[thing.name, thing.slug] for thing in (by_name(things) if kind == "tags" else things)]
+        for kind, things in linked.items()
+    }
+
+
+def with_tag_lists(reports):
+    """
+    The reports (from `for_teasers`), each with its tags for `tag_list`: those whose stored parts
+    are current have them already; the others are read in one query for them all.
+    """
+    prefetch_related_objects([report for report in reports if not report.stored_parts_current], TAGS)
+    return reports
 
 
 def tags_in_use():
@@ -222,9 +256,16 @@ class Report(Timestamped):
     search_full = models.TextField(editable=False, default="")
     search_vector_public = SearchVectorField(null=True, editable=False)
     search_vector_full = SearchVectorField(null=True, editable=False)
-    # Set with the save that changes what the documents hold, cleared once they are recomputed:
-    # indexing runs after the commit, and what it could not do then is done later, not lost.
-    search_pending = models.BooleanField(default=False, db_default=False, editable=False)
+    # What the report's page shows beside its own columns, made with the search documents so that a
+    # page needs no query for them, as djangoproject.com's blog keeps an entry's HTML: the full text
+    # as readers see it (the body with its quotes in place, the quotes no marker places, the notes;
+    # reports.text.reading), and what the report is filed under ({kind: [[name, slug], …]}, LINK_KINDS).
+    reader_text_html = models.TextField(editable=False, default="", db_default="")
+    filed_under = models.JSONField(editable=False, default=dict, db_default={})
+    # Set with the save that changes what the documents and the stored page parts hold, cleared once
+    # they are made again: that runs after the commit, and what it could not do then is done later,
+    # not lost. While it is set, pages read and render those parts afresh (`stored_parts_current`).
+    derived_pending = models.BooleanField(default=False, db_default=False, editable=False)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -264,7 +305,7 @@ class Report(Timestamped):
             # The few reports whose access changes at a set time (`next_access_change`).
             models.Index(fields=["access_changes_at"], condition=Q(access_changes_at__isnull=False), name="report_access_changes"),
             # The few reports whose search documents are still to be recomputed.
-            models.Index(fields=["id"], condition=Q(search_pending=True), name="report_search_pending"),
+            models.Index(fields=["id"], condition=Q(derived_pending=True), name="report_derived_pending"),
         ]
 
     def __str__(self):
@@ -299,10 +340,38 @@ class Report(Timestamped):
         return slug
 
     @property
+    def stored_parts_current(self):
+        """Whether `reader_text_html` and `filed_under` hold what the report's page would show now."""
+        return not self.derived_pending and bool(self.filed_under)
+
+    def stored_reader_text(self):
+        """The full text as kept with the report (reports.text.reading), or None while it waits to be made again."""
+        return mark_safe(self.reader_text_html) if self.stored_parts_current else None  # made by our templates
+
+    def reader_text_parts(self):
+        """The quotes and notes the full text shows, in order, with the speakers and outlets they name."""
+        return (
+            self.report_quotes.select_related("quote__person", "quote__organization", "quote__outlet"),
+            self.footnotes.select_related("outlet"),
+        )
+
+    def links_now(self):
+        """What the report is filed under, read now, as `filed_under` holds it."""
+        return filed_under({kind: getattr(self, kind).all() for kind in LINK_KINDS})
+
+    @cached_property
+    def links(self):
+        """What the report is filed under, by kind, as unsaved instances (name and slug) that pages link to."""
+        pairs = self.filed_under if self.stored_parts_current else self.links_now()
+        return {kind: [model(name=name, slug=slug) for name, slug in pairs[kind]] for kind, model in LINK_KINDS.items()}
+
+    @property
     def tag_list(self):
-        """The tags, as `ReportQuerySet.for_listing()` prefetched them, or else read now."""
+        """The tags by name, as `ReportQuerySet.for_listing()` prefetched them, or as stored, or else read now."""
         prefetched = getattr(self, "prefetched_tags", None)
-        return prefetched if prefetched is not None else list(self.tags.all())
+        if prefetched is not None:
+            return by_name(prefetched)
+        return self.links["tags"] if self.stored_parts_current else by_name(self.tags.all())
 
     def get_absolute_url(self):
         return address("report_detail", self.slug)

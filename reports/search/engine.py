@@ -60,9 +60,10 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from reports.models import Organization, Outlet, Person, Report
-from reports.models.reports import readable_condition
+from reports.models.reports import LINK_KINDS, filed_under, readable_condition
 from reports.search.names import normalize_name
 from reports.search.spelling import spelling_keys
+from reports.text.reading import reader_text
 
 STEMMER = snowballstemmer.stemmer("english")
 INDEX_BATCH = 500
@@ -170,25 +171,48 @@ def tsvector(parts):
 
 
 def index_reports(reports):
-    """Recompute the search documents of these reports (any Report queryset), in batches."""
-    reports = reports.order_by("pk").prefetch_related(
-        "tags", "organizations__aliases", "people__aliases", "outlets__aliases", "footnotes", "quotes"
-    )
-    for start in range(0, reports.count(), INDEX_BATCH):
-        batch = list(reports[start : start + INDEX_BATCH])
-        documents = []
-        for report in batch:
-            parts = [search_words(part) for part in document_parts(report)]
-            public, full = " ".join(word for part in parts[:3] for word in part), " ".join(parts[3])
-            report.search_public = f" {public} "
-            report.search_full = f" {public} {full} " if full else f" {public} "
-            documents.append((report.pk, report.search_public, report.search_full, tsvector(parts[:3]), tsvector(parts)))
-        if connection.vendor == "postgresql":
-            rows = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(documents))
-            with connection.cursor() as cursor:
-                cursor.execute(UPDATE_VECTORS.format(rows=rows), [value for document in documents for value in document])
-        else:
-            Report.objects.bulk_update(batch, ["search_public", "search_full"])
+    """
+    Make again the search documents of these reports (any Report queryset) and the parts their
+    pages keep (Report.reader_text_html, Report.filed_under), in batches. Each batch locks its
+    reports until it has written them and cleared their `derived_pending`: a save that commits
+    meanwhile waits, then marks them again, so what is cleared is never older than a commit.
+    """
+    ids = list(reports.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), INDEX_BATCH):
+        with transaction.atomic():
+            batch = list(
+                Report.objects.filter(pk__in=ids[start : start + INDEX_BATCH])
+                .order_by("pk")
+                .select_for_update()
+                .prefetch_related(*DOCUMENT_SOURCES)
+            )
+            index_batch(batch)
+
+
+# What a report's documents and the links it keeps are made of, read for a whole batch at once; its
+# text is made by the page's own code (`Report.reader_text_parts`), so that it is the page's.
+DOCUMENT_SOURCES = ("tags", "organizations__aliases", "people__aliases", "outlets__aliases", "countries", "footnotes", "quotes")
+
+
+def index_batch(batch):
+    documents = []
+    for report in batch:
+        parts = [search_words(part) for part in document_parts(report)]
+        public, full = " ".join(word for part in parts[:3] for word in part), " ".join(parts[3])
+        report.search_public = f" {public} "
+        report.search_full = f" {public} {full} " if full else f" {public} "
+        documents.append((report.pk, report.search_public, report.search_full, tsvector(parts[:3]), tsvector(parts)))
+        report.reader_text_html = reader_text(report, *report.reader_text_parts())
+        report.filed_under = filed_under({kind: getattr(report, kind).all() for kind in LINK_KINDS})
+        report.derived_pending = False
+    stored = ["reader_text_html", "filed_under", "derived_pending"]
+    if connection.vendor == "postgresql":
+        rows = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(documents))
+        with connection.cursor() as cursor:
+            cursor.execute(UPDATE_VECTORS.format(rows=rows), [value for document in documents for value in document])
+        Report.objects.bulk_update(batch, stored)
+    else:
+        Report.objects.bulk_update(batch, ["search_public", "search_full", *stored])
 
 
 _pending = threading.local()
@@ -199,18 +223,21 @@ def schedule_indexing(report_ids):
     """
     Mark reports for re-indexing when the current transaction commits (at once outside one), so
     that a save touching many parts of a report indexes it once. The mark is also written to the
-    reports in the same transaction (`search_pending`): if indexing fails after the commit (the
+    reports in the same transaction (`derived_pending`): if indexing fails after the commit (the
     database lost in between), the save stands and the indexing is done later, by the next search
     (`index_left_over`) or `manage.py rebuild_search_index --pending`. A search in this thread first
-    indexes what is still pending, so it always sees this thread's own writes.
+    indexes what is still pending, so it always sees this thread's own writes. Pages show the parts
+    they keep only while the mark is off, so each call writes it: a mark written by a transaction
+    that was then rolled back is gone, and the report would otherwise be shown from old parts.
     """
+    report_ids = set(report_ids)
+    if not report_ids:
+        return
+    Report.objects.filter(pk__in=report_ids).update(derived_pending=True)
     pending = getattr(_pending, "ids", None)
     if pending is None:
         pending = _pending.ids = set()
-    new = set(report_ids) - pending
-    if new:
-        Report.objects.filter(pk__in=new).update(search_pending=True)
-    pending.update(new)
+    pending.update(report_ids)
     transaction.on_commit(index_pending, robust=True)  # a failure is logged, never the save's answer
 
 
@@ -222,7 +249,7 @@ def index_pending():
 
 def index_left_over(limit=None):
     """Index the reports whose indexing failed after their save (at most `limit` of them); return how many."""
-    ids = list(Report.objects.filter(search_pending=True).order_by("pk").values_list("pk", flat=True)[:limit])
+    ids = list(Report.objects.filter(derived_pending=True).order_by("pk").values_list("pk", flat=True)[:limit])
     if ids:
         index_and_clear(ids)
     return len(ids)
@@ -230,7 +257,6 @@ def index_left_over(limit=None):
 
 def index_and_clear(ids):
     index_reports(Report.objects.filter(pk__in=ids))
-    Report.objects.filter(pk__in=ids).update(search_pending=False)
 
 
 # -- Queries -----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ Public pages. Every view that shows reports starts from the access policy on `Re
 """
 from urllib.parse import urlencode
 
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -25,7 +24,7 @@ from reports.models import (
     Tier,
 )
 from reports.models.readers import is_desk_staff, preview_audiences
-from reports.models.reports import tags_in_use
+from reports.models.reports import tags_in_use, with_tag_lists
 from reports.search.engine import (
     BadKey,
     PageKey,
@@ -37,6 +36,7 @@ from reports.search.engine import (
 )
 from reports.site.forms import ReportFilterForm
 from reports.site.structured_data import news_article
+from reports.text.reading import reader_text
 
 PROFILE_REPORTS = 20
 PROFILE_QUOTES = 20
@@ -166,22 +166,18 @@ class ReportDetailView(SharedContentMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         report = self.object
-        prefetch_related_objects([report], "tags", "organizations", "people", "outlets", "countries")
         context = super().get_context_data(
             viewer=self.viewer,
             can_read=self.can_read,
             audiences=self.audiences,
             audience=self.request.GET.get("as") if self.request.GET.get("as") in self.audiences else None,
             structured_data=news_article(report, self.request),
-            related=report.related_reports.published().for_listing(),
+            related=with_tag_lists(list(report.related_reports.published().for_teasers())),
             tiers=Tier.objects.all(),
             **kwargs,
         )
         if self.can_read:
-            context["footnotes"] = report.footnotes.select_related("outlet")
-            context["quotes"] = report.report_quotes.select_related(
-                "quote__person", "quote__organization", "quote__outlet"
-            )
+            context["reader_text"] = report.stored_reader_text() or reader_text(report, *report.reader_text_parts())
         return context
 
 

@@ -247,8 +247,8 @@ def test_a_save_committed_before_postgresql_went_away_stands_and_is_indexed_late
         pg_ctl("-l", f"{PGTEST_DIR}/log", "-w", "start")
         connections.close_all()
     report.refresh_from_db()
-    assert report.body == "Zanzibarian drones were launched." and report.search_pending
+    assert report.body == "Zanzibarian drones were launched." and report.derived_pending
     found = client.get(reverse("search"), {"q": "Zanzibarian"}).content.decode()
     assert "Saved before the outage" in found
     report.refresh_from_db()
-    assert not report.search_pending
+    assert not report.derived_pending

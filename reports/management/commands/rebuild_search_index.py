@@ -1,6 +1,8 @@
 """
-Recompute the search documents of every report, or (--pending) of those whose indexing after a
-save failed (the database lost right after the commit, say).
+Recompute the search documents and the parts pages keep (the reader's text, what the report is
+filed under) of every report, or (--pending) of those whose indexing after a save failed (the
+database lost right after the commit, say), or not done yet after a migration; until then their
+pages make those parts afresh.
 
 Saves keep the documents current; run it in full after loading data with bulk tools or raw SQL, or
 after a change to how documents are built (reports/search/engine.py). The next search also does what is
@@ -13,7 +15,7 @@ from reports.search.engine import index_left_over, index_reports
 
 
 class Command(BaseCommand):
-    help = "Recompute the search documents (and PostgreSQL vectors) of all reports, or of those still pending."
+    help = "Recompute the search documents (and PostgreSQL vectors) and stored page parts of all reports, or of those still pending."
 
     def add_arguments(self, parser):
         parser.add_argument("--pending", action="store_true", help="Only the reports whose indexing after a save failed.")
