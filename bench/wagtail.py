@@ -199,9 +199,9 @@ def describe_here(summary_only):
     import gunicorn
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.db.models.functions import Length
-    from django.template.loader import render_to_string
 
     from reports.models import Report
+    from reports.text.reading import reader_text
 
     published = Report.objects.published()
     complimentary = published.with_access_now(None).order_by(Length("body_html").desc(), "slug").first()
@@ -210,13 +210,9 @@ def describe_here(summary_only):
         sys.exit("The demo data has no published complimentary report, or no published gated one.")
     # The text as our page shows it to whoever may read it: the body with its quotes in place (and
     # those no marker places after it), and the notes.
-    context = {
-        "report": complimentary,
-        "quotes": complimentary.report_quotes.select_related("quote__person", "quote__organization", "quote__outlet"),
-        "footnotes": complimentary.footnotes.select_related("outlet"),
-    }
-    with_notes = render_to_string("includes/report_text.html", context)
-    body = render_to_string("includes/report_text.html", {**context, "footnotes": None}).strip()
+    quotes, footnotes = complimentary.reader_text_parts()
+    with_notes = reader_text(complimentary, quotes, footnotes)
+    body = f'<div class="report-text">{reader_text(complimentary, quotes, None).strip()}</div>'
     start, end = with_notes.find('<section class="footnotes"'), with_notes.rfind("</section>")
     if start < 0 or end < start:
         sys.exit(f"{complimentary.slug}: no footnotes section in its text; pick another report.")
