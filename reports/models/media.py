@@ -199,6 +199,10 @@ class ImageRendition(models.Model):
     def get_absolute_url(self):
         return address("media_file", self.key)
 
+    @property
+    def public_cover(self):
+        return self.image.public_cover
+
     def is_readable_by(self, user):
         return self.image.is_readable_by(user)
 
