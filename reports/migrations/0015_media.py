@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('size', models.PositiveBigIntegerField(default=0, editable=False)),
                 ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('position', models.PositiveSmallIntegerField(default=1, help_text='Images follow the text in this order.', verbose_name='No.')),
+                ('position', models.PositiveSmallIntegerField(default=1, help_text='Put [image N] on a line of its own where the image belongs; without it, it follows the text.', verbose_name='No.')),
                 ('alt_text', models.CharField(help_text='What the image shows, for readers who cannot see it. Required.', max_length=300, verbose_name='alt text')),
                 ('caption', models.CharField(blank=True, max_length=500)),
                 ('credit_date', models.DateField(blank=True, null=True, verbose_name='credit: date')),

@@ -95,7 +95,9 @@ class ReportImage(MediaFile):
     FOLDER = "images"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="images")
-    position = models.PositiveSmallIntegerField("No.", default=1, help_text="Images follow the text in this order.")
+    position = models.PositiveSmallIntegerField(
+        "No.", default=1, help_text="Put [image N] on a line of its own where the image belongs; without it, it follows the text."
+    )
     alt_text = models.CharField(
         "alt text", max_length=300,
         help_text="What the image shows, for readers who cannot see it. Required.",
@@ -272,20 +274,29 @@ class ArchivedSource(MediaFile):
         return f"{self.get_cites_display()} {self.number}: {self.original_url}"
 
 
-def media_for_page(report, quotes=None):
+def media_for_page(report, can_read, quotes=None, footnotes=None):
     """
-    What a report's page shows of its files, for a visitor who may read it: its images (with their
-    renditions) and the archived copies of its sources, by the quote or note they archive. Three
-    queries, however many files there are; each quote carried gets `archived_sources` (a list).
+    What a report's page shows of its files. To a visitor who may read the report: its images
+    (`images`, with their renditions and credits), its own documents (`documents`), and for each
+    quote carried and each note (both evaluated here, as the page will show them) its archived
+    copies and the quote's documents (`archived_sources`, `documents`: lists). To the others: the
+    public cover (`cover`), or None. A fixed number of queries, however many files there are.
     """
-    images = list(report.images.prefetch_related("renditions"))
-    archived = {}
+    if not can_read:
+        covers = ReportImage.objects.covers().filter(report=report).prefetch_related("renditions")
+        return {"cover": next(iter(covers[:1]), None)}
+    images = list(report.images.select_related("credit_outlet").prefetch_related("renditions"))
+    archived, documents = {}, {}
     for source in report.archived_sources.all():
         archived.setdefault((source.cites, source.number), []).append(source)
-    for carried in quotes or ():
+    for document in report.documents.all():
+        documents.setdefault(document.quote_number, []).append(document)
+    for carried in quotes if quotes is not None else ():
         carried.quote.archived_sources = archived.get((ArchivedSource.Cites.QUOTE, carried.position), [])
-    note_sources = {number: found for (cites, number), found in archived.items() if cites == ArchivedSource.Cites.NOTE}
-    return {"images": images, "note_sources": note_sources}
+        carried.quote.documents = documents.get(carried.position, [])
+    for note in footnotes if footnotes is not None else ():
+        note.archived_sources = archived.get((ArchivedSource.Cites.NOTE, note.position), [])
+    return {"images": images, "documents": documents.get(None, [])}
 
 
 @receiver(post_delete, sender=ReportImage)

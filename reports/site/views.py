@@ -24,6 +24,7 @@ from reports.models import (
     Series,
     Tier,
 )
+from reports.models.media import media_for_page
 from reports.models.readers import is_desk_staff, preview_audiences
 from reports.models.reports import tags_in_use
 from reports.search.engine import (
@@ -182,6 +183,7 @@ class ReportDetailView(SharedContentMixin, DetailView):
             context["quotes"] = report.report_quotes.select_related(
                 "quote__person", "quote__organization", "quote__outlet"
             )
+        context.update(media_for_page(report, self.can_read, context.get("quotes"), context.get("footnotes")))
         return context
 
 

@@ -1,0 +1,75 @@
+"""
+What a report's page shows of its files: images where the text places them (or after it), sized
+before they load, with caption and credit; beside each quote and note, its archived copies with
+their SHA-256, for readers only; the public teaser shows the public cover and nothing else.
+"""
+import re
+
+import pytest
+
+from tests import media_files
+from tests.factories import (
+    FootnoteFactory,
+    OutletFactory,
+    ReportFactory,
+    ReportQuoteFactory,
+    SubscriptionFactory,
+    archived_source,
+    report_document,
+    report_image,
+    tier,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(db):
+    made = ReportFactory(required_tier=tier("premium"), body="Before the image [1].\n\n[image 2]\n\nAfter the image.\n\n[quote 1]\n")
+    FootnoteFactory(report=made, position=1, url="https://example.org/statement")
+    ReportQuoteFactory(report=made, position=1, quote__url="https://t.me/brigade_channel/4711")
+    return made
+
+
+def page_for(client, report, user=None):
+    if user is not None:
+        client.force_login(user)
+    return client.get(report.get_absolute_url()).content.decode()
+
+
+def test_images_stand_where_the_text_places_them_sized_before_they_load(client, report):
+    report_image(report, media_files.jpeg(width=1200, height=800), position=1, alt_text="Not placed", caption="Follows the text")
+    placed = report_image(report, media_files.jpeg(width=1200, height=800), position=2, alt_text="Placed",
+                          caption="The convoy", credit_outlet=OutletFactory(name="Al-Ahd").pk, credit_date="2026-03-01")
+    page = page_for(client, report, SubscriptionFactory(tier=tier("premium")).user)
+    assert page.index("Before the image") < page.index('alt="Placed"') < page.index("After the image") < page.index('alt="Not placed"')
+    img = re.search(r'<img [^>]*alt="Placed"[^>]*>', page).group(0)
+    assert 'width="1200" height="800"' in img and "sizes=" in img
+    webp = {rendition.width: rendition.get_absolute_url() for rendition in placed.renditions.filter(format="webp")}
+    assert f'srcset="{webp[480]} 480w, {webp[960]} 960w, {webp[1200]} 1200w"' in page
+    assert "The convoy" in page and "Credit:" in page and "Al-Ahd" in page and "March 1, 2026" in page
+
+
+def test_readers_see_archived_copies_beside_the_source_with_their_hash_the_public_only_the_cover(client, report):
+    quote_copy = archived_source(report, media_files.png(), cites="quote", number=1)
+    note_copy = archived_source(report, media_files.html_snapshot(), cites="note", number=1)
+    document = report_document(report, media_files.pdf(), title="The brigade's statement")
+    cover = report_image(report, media_files.jpeg(), position=1, alt_text="Public cover", public_cover="on")
+    inside = report_image(report, media_files.jpeg(), position=2, alt_text="For readers")
+    files = [quote_copy, note_copy, document, inside.renditions.first()]
+
+    page = page_for(client, report, SubscriptionFactory(tier=tier("premium")).user)
+    quote = page[page.index('<figure class="quote">'):]
+    quote = quote[: quote.index("</figure>")]
+    assert re.search(r'href="https://t.me/brigade_channel/4711"[^>]*>Source</a>\s*<span class="archived-source"><a href="'
+                     + quote_copy.get_absolute_url(), quote)
+    assert quote_copy.sha256 in quote
+    note = page[page.index('id="fn-1"'):]
+    note = note[: note.index("</li>")]
+    assert note_copy.get_absolute_url() in note and note_copy.sha256 in note and "archived copy" in note
+    assert all(item.get_absolute_url() in page for item in files)
+
+    public = page_for(client.__class__(), report)
+    assert 'alt="Public cover"' in public and cover.renditions.first().get_absolute_url() in public
+    assert not any(item.get_absolute_url() in public for item in files)
+    assert "archived copy" not in public and quote_copy.sha256 not in public and 'alt="For readers"' not in public
