@@ -73,3 +73,28 @@ def test_readers_see_archived_copies_beside_the_source_with_their_hash_the_publi
     assert 'alt="Public cover"' in public and cover.renditions.first().get_absolute_url() in public
     assert not any(item.get_absolute_url() in public for item in files)
     assert "archived copy" not in public and quote_copy.sha256 not in public and 'alt="For readers"' not in public
+
+
+def test_feeds_carry_a_complimentary_reports_images_and_of_a_gated_one_its_cover_only(client, report):
+    free = ReportFactory(title="A complimentary report")
+    free_image = report_image(free, media_files.jpeg(), alt_text="Free image")
+    cover = report_image(report, media_files.jpeg(), alt_text="Gated cover", public_cover="on")
+    inside = report_image(report, media_files.jpeg(), position=2, alt_text="Gated image")
+    feed = client.get("/feeds/rss/").content.decode()
+    site = "http://127.0.0.1:8000"
+    assert f"{site}{free_image.fallback.get_absolute_url()}" in feed and "Free image" in feed
+    assert f"{site}{cover.fallback.get_absolute_url()}" in feed and "Gated cover" in feed
+    assert inside.fallback.get_absolute_url() not in feed and "Gated image" not in feed
+
+
+def test_the_api_lists_a_reports_files_for_its_readers_only(client, report):
+    source = archived_source(report, media_files.png(), cites="quote", number=1)
+    image = report_image(report, media_files.jpeg(), alt_text="In the API")
+    url = f"/api/v1/reports/{report.slug}/"
+    public = client.get(url).json()
+    assert public["images"] is public["documents"] is public["archived_sources"] is None
+    client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+    data = client.get(url).json()
+    assert data["archived_sources"][0]["url"] == f"http://testserver{source.get_absolute_url()}"
+    assert data["archived_sources"][0]["sha256"] == source.sha256
+    assert data["images"][0]["alt_text"] == "In the API" and len(data["images"][0]["renditions"]) == image.renditions.count()
