@@ -18,6 +18,13 @@ class MediaForm(forms.ModelForm):
     accepted = set()
     uploader = None  # the desk member using the form (set by the inline)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "Known by its content, not its name. If the form comes back with an error, choose the file again: "
+            "browsers do not keep it."
+        )
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is None or "file" not in self.changed_data:
