@@ -208,10 +208,9 @@ MEDIA_PUBLIC_SECONDS = int(os.environ.get("MEDIA_PUBLIC_SECONDS", "300"))
 # Large uploads go to a temporary file, not memory; none is readable by others.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-STORAGES["media"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-}
+# The files' storage: the file system at MEDIA_ROOT (followed when a test changes it). No MEDIA_URL:
+# no address serves the folder.
+STORAGES["media"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
