@@ -8,7 +8,7 @@ editor has released it, its files are the editors' to change, and analysts see t
 from django.contrib import admin
 from django.utils.html import format_html
 
-from reports.media.forms import ArchivedSourceForm, DocumentForm, ReportImageForm
+from reports.media.forms import ArchivedSourceForm, CitingFormSet, DocumentForm, ReportImageForm
 from reports.models import ArchivedSource, Document, Report, ReportImage
 
 PUBLISH_PERMISSION = "reports.publish_report"
@@ -62,12 +62,14 @@ class ReportImageInline(MediaInline):
 class DocumentInline(MediaInline):
     model = Document
     form = DocumentForm
+    formset = CitingFormSet
     fields = ["file", "stored", "title", "quote_number", "language", "source", "source_url"]
 
 
 class ArchivedSourceInline(MediaInline):
     model = ArchivedSource
     form = ArchivedSourceForm
+    formset = CitingFormSet
     fields = ["file", "stored", "cites", "number", "original_url", "captured_at", "captured_by"]
 
 

@@ -7,6 +7,7 @@ nothing of the report or of the other rows is saved with it. What a file is (typ
 an image's width and height and its renditions) is worked out here, never taken from the browser.
 """
 from django import forms
+from django.forms.models import BaseInlineFormSet
 
 from reports.media import files
 from reports.models import ArchivedSource, Document, ReportImage
@@ -73,6 +74,10 @@ class ReportImageForm(MediaForm):
 class DocumentForm(MediaForm):
     accepted = {"pdf", "image", "audio", "video"}
 
+    @staticmethod
+    def cited(data):
+        return "quote_number", "quote", data.get("quote_number")
+
     source_url = forms.URLField(label="Source URL", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
@@ -91,7 +96,42 @@ class ArchivedSourceForm(MediaForm):
         model = ArchivedSource
         fields = ["file", "cites", "number", "original_url", "captured_at", "captured_by"]
 
+    @staticmethod
+    def cited(data):
+        return "number", data.get("cites"), data.get("number")
+
     def _post_clean(self):
         super()._post_clean()
         if self.instance.captured_by_id is None and self.uploader is not None and self.has_changed():
             self.instance.captured_by = self.uploader
+
+
+def numbers_in_the_form(data, prefix):
+    """The numbers of the report form's rows (quotes, footnotes) as submitted with the files, removed rows left out."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 1000)
+    except (TypeError, ValueError):
+        return set()
+    numbers = set()
+    for index in range(total):
+        position = str(data.get(f"{prefix}-{index}-position", "")).strip()
+        if position.isdigit() and not data.get(f"{prefix}-{index}-DELETE"):
+            numbers.add(int(position))
+    return numbers
+
+
+class CitingFormSet(BaseInlineFormSet):
+    """Rows that name a quote or a note of the report by number: each must name one the report form holds."""
+
+    def clean(self):
+        super().clean()
+        if "quotes-TOTAL_FORMS" not in self.data:  # not sent with the report form: nothing to compare with
+            return
+        numbers = {"quote": numbers_in_the_form(self.data, "quotes"), "note": numbers_in_the_form(self.data, "footnotes")}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.has_changed() and form.instance.pk is None:
+                continue
+            field, cites, number = form.cited(data)
+            if number is not None and cites in numbers and number not in numbers[cites]:
+                form.add_error(field, f"This report has no {cites} {number}: give the number it has in the form above.")

@@ -16,7 +16,7 @@ from PIL import Image
 from reports.models import ArchivedSource, Document, Report, ReportImage
 from tests import media_files
 from tests.desk_forms import report_form
-from tests.factories import ReportFactory
+from tests.factories import PersonFactory, ReportFactory, ReportQuoteFactory
 from tests.rendered_forms import errors_in
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,8 @@ class TestAccepted:
         assert document.sha256 == hashlib.sha256(media_files.PDF).hexdigest()
 
     def test_an_archived_snapshot_keeps_its_bytes_its_hash_and_who_captured_it(self, client, analyst):
-        draft = ReportFactory(status=Report.Status.DRAFT, published_at=None, created_by=analyst)
+        draft = ReportFactory(status=Report.Status.DRAFT, published_at=None, created_by=analyst, body="Text.\n\n[quote 1]")
+        ReportQuoteFactory(report=draft, position=1)
         client.force_login(analyst)
         response = with_file(client, draft, "archived_sources", media_files.html_snapshot(), **archived_row()).submit(client, "_save")
         assert response.status_code == 302, errors_in(response)
@@ -153,3 +154,20 @@ def test_a_released_reports_files_are_the_editors(client, analyst, editor, repor
     assert "images-__prefix__-file" not in form.file_inputs
     client.force_login(editor)
     assert "images-__prefix__-file" in report_form(client, report).file_inputs
+
+
+def test_an_archived_copy_or_document_of_a_quote_or_note_the_report_lacks_is_refused(client, editor, report):
+    """Numbers name the quotes and notes of the form above: a number it lacks is an error on the row."""
+    client.force_login(editor)
+    form = with_file(client, report, "archived_sources", media_files.png(), **archived_row(cites="note", number=3))
+    response = form.submit(client, "_save")
+    assert response.status_code == 200
+    assert "This report has no note 3" in " ".join(errors_in(response))
+    assert not ArchivedSource.objects.exists()
+
+    form = with_file(client, report, "documents", media_files.pdf(), title="Statement", quote_number=1)
+    form.add_row("quotes", position=1, translation="We will strike again.", person=PersonFactory().pk)
+    form["body"] = "The brigade paraded.\n\n[quote 1]"
+    response = form.submit(client, "_save")
+    assert response.status_code == 302, errors_in(response)
+    assert Document.objects.get().quote_number == 1
