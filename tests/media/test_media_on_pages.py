@@ -6,6 +6,7 @@ their SHA-256, for readers only; the public teaser shows the public cover and no
 import re
 
 import pytest
+import stix2
 
 from tests import media_files
 from tests.factories import (
@@ -98,3 +99,17 @@ def test_the_api_lists_a_reports_files_for_its_readers_only(client, report):
     assert data["archived_sources"][0]["url"] == f"http://testserver{source.get_absolute_url()}"
     assert data["archived_sources"][0]["sha256"] == source.sha256
     assert data["images"][0]["alt_text"] == "In the API" and len(data["images"][0]["renditions"]) == image.renditions.count()
+
+
+def test_a_reports_stix_bundle_names_its_files_with_their_hashes(client, report):
+    """Only readers get the bundle at all; it refers to each file by its address and SHA-256, and validates."""
+    source = archived_source(report, media_files.png(), cites="quote", number=1)
+    document = report_document(report, media_files.pdf(), title="The statement")
+    client.force_login(SubscriptionFactory(tier=tier("premium")).user)
+    bundle = client.get(f"/reports/{report.slug}/stix.json").json()
+    stix2.parse(bundle, allow_custom=False)
+    [described] = [item for item in bundle["objects"] if item["type"] == "report"]
+    files = {ref["url"]: ref for ref in described["external_references"] if "hashes" in ref}
+    assert files[f"http://testserver{source.get_absolute_url()}"]["hashes"] == {"SHA-256": source.sha256}
+    assert "Archived copy of the source of quote 1: https://t.me/channel/1234" in files[f"http://testserver{source.get_absolute_url()}"]["description"]
+    assert files[f"http://testserver{document.get_absolute_url()}"]["hashes"] == {"SHA-256": document.sha256}
