@@ -113,3 +113,14 @@ def test_a_reports_stix_bundle_names_its_files_with_their_hashes(client, report)
     assert files[f"http://testserver{source.get_absolute_url()}"]["hashes"] == {"SHA-256": source.sha256}
     assert "Archived copy of the source of quote 1: https://t.me/channel/1234" in files[f"http://testserver{source.get_absolute_url()}"]["description"]
     assert files[f"http://testserver{document.get_absolute_url()}"]["hashes"] == {"SHA-256": document.sha256}
+
+
+def test_teasers_in_lists_show_the_public_cover_and_no_other_image(client, report):
+    cover = report_image(report, media_files.jpeg(width=600, height=400), alt_text="The teaser cover", public_cover="on")
+    inside = report_image(report, media_files.jpeg(), position=2, alt_text="Inside the report")
+    for address in ("/", "/reports/", report.series.get_absolute_url()):
+        page = client.get(address).content.decode()
+        teaser = re.search(r'<article class="teaser">.*?</article>', page[page.index(report.title) - 2000:], re.S).group(0)
+        assert 'alt="The teaser cover"' in teaser and 'width="600" height="400"' in teaser, address
+        assert cover.renditions.filter(format="webp").first().get_absolute_url() in teaser
+        assert "Inside the report" not in page and inside.renditions.first().get_absolute_url() not in page
