@@ -124,3 +124,20 @@ def test_teasers_in_lists_show_the_public_cover_and_no_other_image(client, repor
         assert 'alt="The teaser cover"' in teaser and 'width="600" height="400"' in teaser, address
         assert cover.renditions.filter(format="webp").first().get_absolute_url() in teaser
         assert "Inside the report" not in page and inside.renditions.first().get_absolute_url() not in page
+
+
+def test_a_file_added_or_removed_shows_at_once_on_pages_the_caches_kept(client):
+    """Files are on pages (reports/signals.py): their saves and deletions replace the pages the caches keep."""
+    free = ReportFactory(title="A complimentary report", body="Text.")
+    reader = client.__class__()
+    reader.force_login(SubscriptionFactory(tier=tier("premium")).user)
+    for visitor in (client, reader):
+        assert "Added later" not in visitor.get(free.get_absolute_url()).content.decode()
+    assert client.get(free.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert reader.get(free.get_absolute_url())["X-Content-Cache"] == "hit"
+    image = report_image(free, media_files.jpeg(), alt_text="Added later")
+    for visitor in (client, reader):
+        assert 'alt="Added later"' in visitor.get(free.get_absolute_url()).content.decode()
+    image.delete()
+    for visitor in (client, reader):
+        assert 'alt="Added later"' not in visitor.get(free.get_absolute_url()).content.decode()
