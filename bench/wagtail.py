@@ -201,6 +201,7 @@ def describe_here(summary_only):
     from django.db.models.functions import Length
 
     from reports.models import Report
+    from reports.models.media import reader_text_parts
     from reports.text.reading import reader_text
 
     published = Report.objects.published()
@@ -210,9 +211,9 @@ def describe_here(summary_only):
         sys.exit("The demo data has no published complimentary report, or no published gated one.")
     # The text as our page shows it to whoever may read it: the body with its quotes in place (and
     # those no marker places after it), and the notes.
-    quotes, footnotes = complimentary.reader_text_parts()
-    with_notes = reader_text(complimentary, quotes, footnotes)
-    body = f'<div class="report-text">{reader_text(complimentary, quotes, None).strip()}</div>'
+    parts = reader_text_parts(complimentary)
+    with_notes = reader_text(complimentary, parts)
+    body = f'<div class="report-text">{reader_text(complimentary, {**parts, "footnotes": None}).strip()}</div>'
     start, end = with_notes.find('<section class="footnotes"'), with_notes.rfind("</section>")
     if start < 0 or end < start:
         sys.exit(f"{complimentary.slug}: no footnotes section in its text; pick another report.")

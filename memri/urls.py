@@ -5,6 +5,7 @@ from django.urls.converters import SlugConverter
 from django.views.generic import TemplateView
 
 from reports.interop import exports
+from reports.media import views as media_views
 from reports.ops import errors, health
 from reports.site import feeds, views
 from reports.site.sitemaps import SITEMAPS
@@ -64,6 +65,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/quotes.csv", exports.OrganizationQuotesCsvView.as_view(), name="organization_quotes_csv"),
     path("people/<slug:slug>/quotes.csv", exports.PersonQuotesCsvView.as_view(), name="person_quotes_csv"),
     path("outlets/<slug:slug>/quotes.csv", exports.OutletQuotesCsvView.as_view(), name="outlet_quotes_csv"),
+    path("files/<uuid:key>/", media_views.serve, name="media_file"),
     path("api/v1/", include("reports.interop.api.urls")),
     path("account/api-tokens/", api_tokens.APITokenCreateView.as_view(), name="api_token_create"),
     path("account/api-tokens/<int:pk>/revoke/", api_tokens.APITokenRevokeView.as_view(), name="api_token_revoke"),

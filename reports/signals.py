@@ -28,9 +28,12 @@ from reports.desk.history import record_snapshots
 from reports.models import (
     AlertState,
     APIToken,
+    ArchivedSource,
     Country,
+    Document,
     Follow,
     Footnote,
+    ImageRendition,
     InstitutionDomain,
     InstitutionMembership,
     Organization,
@@ -42,6 +45,7 @@ from reports.models import (
     Quote,
     Read,
     Report,
+    ReportImage,
     ReportQuote,
     ReportSnapshot,
     Review,
@@ -123,6 +127,24 @@ def report_part_changed(sender, instance, raw=False, **kwargs):
         schedule_indexing([instance.report_id])
 
 
+@receiver(post_save, sender=ReportImage)
+@receiver(post_delete, sender=ReportImage)
+@receiver(post_save, sender=Document)
+@receiver(post_delete, sender=Document)
+@receiver(post_save, sender=ArchivedSource)
+@receiver(post_delete, sender=ArchivedSource)
+def report_file_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_indexing([instance.report_id])
+
+
+@receiver(post_save, sender=ImageRendition)
+@receiver(post_delete, sender=ImageRendition)
+def rendition_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_indexing(ReportImage.objects.filter(pk=instance.image_id).values_list("report_id", flat=True))
+
+
 @receiver(post_save, sender=Quote)
 def quote_saved(sender, instance, raw=False, **kwargs):
     if not raw:
@@ -130,11 +152,11 @@ def quote_saved(sender, instance, raw=False, **kwargs):
 
 
 # Where a report names each kind of thing: its documents hold the names, its page the names and
-# addresses (Report.filed_under, and the speakers and outlets of its quotes and notes).
+# addresses (Report.filed_under, and the speakers and outlets of its quotes, notes and image credits).
 NAMED_IN = {
     Organization: ("organizations", "report_quotes__quote__organization"),
     Person: ("people", "report_quotes__quote__person"),
-    Outlet: ("outlets", "report_quotes__quote__outlet", "footnotes__outlet"),
+    Outlet: ("outlets", "report_quotes__quote__outlet", "footnotes__outlet", "images__credit_outlet"),
     Country: ("countries",),
     Tag: ("tags",),
 }

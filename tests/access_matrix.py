@@ -1,9 +1,11 @@
 """The access matrix's builders: a premium report carrying a unique marker in each kind of gated text, and the kinds of visitor."""
 import datetime as dt
+import re
 
 from django.utils import timezone
 
 from reports.models import APIToken
+from tests import media_files
 from tests.factories import (
     FootnoteFactory,
     OrganizationFactory,
@@ -13,6 +15,9 @@ from tests.factories import (
     ReportFactory,
     ReportQuoteFactory,
     SeriesFactory,
+    archived_source,
+    report_document,
+    report_image,
     tier,
 )
 
@@ -22,6 +27,8 @@ QUOTE = "MARKER-QUOTE-b83f"
 ORIGINAL = "MARKER-ORIGINAL-0a5c"
 TITLE = "MARKER-TITLE-77d2"
 GATED_MARKERS = {BODY, NOTE, QUOTE, ORIGINAL}
+# A report's files are addressed /files/<key>/ (reports.media.views), wherever a response names them.
+FILE_ADDRESS = re.compile(r"/files/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/")
 
 # "trial": a free trial of premium running today (reads like "active"); "pending_request": a reader
 # whose request for premium waits in the managers' queue (reads like "registered").
@@ -119,3 +126,20 @@ class Desk:
             "organization_feed": f"/organizations/{self.organization.slug}/rss/",
             "sitemap": "/sitemap.xml",
         }
+
+    def add_files(self):
+        """
+        The report's files: an image in the text, a document of its quote, archived copies of the
+        quote's and the note's sources (all gated with the text), and an image marked as the public
+        cover (the teaser's). Returns (gated files with every rendition, the cover's addresses).
+        """
+        report, quote_number = self.report, self.report.report_quotes.get().position
+        image = report_image(report, media_files.jpeg(width=64, height=48), position=1, alt_text="A gated image")
+        cover = report_image(report, media_files.jpeg(width=64, height=48), position=2, alt_text="The cover", public_cover="on")
+        gated = [
+            image, *image.renditions.all(),
+            report_document(report, media_files.pdf(), quote_number=quote_number),
+            archived_source(report, media_files.png(width=40, height=30), cites="quote", number=quote_number),
+            archived_source(report, media_files.html_snapshot(), cites="note", number=1),
+        ]
+        return gated, {item.get_absolute_url() for item in (cover, *cover.renditions.all())}

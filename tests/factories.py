@@ -26,6 +26,7 @@ from reports.models import (
     SubscriptionRequest,
     Tier,
 )
+from reports.media.forms import ArchivedSourceForm, DocumentForm, ReportImageForm
 from reports.subscriptions.trials import start_trial
 
 
@@ -207,3 +208,25 @@ def institution(name, tier_slug, *, ends_on=dt.date(2099, 1, 1), network=None, g
     if network:
         InstitutionNetwork.objects.create(institution=created, cidr=network)
     return created
+
+
+def _media(form_class, report, upload, data):
+    """A file of the report, checked and made as the desk's form makes it (type, SHA-256, renditions)."""
+    form = form_class(data=data, files={"file": upload}, instance=form_class._meta.model(report=report))
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+def report_image(report, upload, **data):
+    return _media(ReportImageForm, report, upload, {"position": 1, "alt_text": "A militia convoy", **data})
+
+
+def report_document(report, upload, **data):
+    return _media(DocumentForm, report, upload, {"title": "The original statement", "language": "ar", **data})
+
+
+def archived_source(report, upload, **data):
+    return _media(ArchivedSourceForm, report, upload, {
+        "cites": "quote", "number": 1, "original_url": "https://t.me/channel/1234",
+        "captured_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"), **data,
+    })

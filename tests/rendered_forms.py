@@ -10,7 +10,8 @@ Forms as a browser sees them: tests fill in and send the form a page rendered, n
 A browser sends each named control of the form: text inputs, hidden inputs and textareas with
 their values, checked checkboxes and radio buttons, the selected options of each select (the first
 option of a single select when none is marked), and the name of the button used. Setting a field
-the page lacks fails the test: a field the page does not have proves nothing. Role tests that try
+the page lacks fails the test: a field the page does not have proves nothing. A file input sends
+nothing until a file is chosen for it (`attach`), and the form is then sent as multipart. Role tests that try
 crafted requests say so with `forge()`.
 """
 import html
@@ -20,7 +21,7 @@ from urllib.parse import urljoin
 
 from django.utils.datastructures import MultiValueDict
 
-NOT_SENT = {"submit", "button", "image", "reset", "file"}
+NOT_SENT = {"submit", "button", "image", "reset"}
 
 
 class _FormReader(HTMLParser):
@@ -94,6 +95,8 @@ class RenderedForm:
             if field["kind"] in {"checkbox", "radio"}:
                 if field["checked"]:
                     self.data.appendlist(field["name"], field["value"])
+            elif field["kind"] == "file":
+                continue  # sent only when a file is chosen (attach)
             elif field["kind"] == "select":
                 chosen = [option for option in field["options"] if option["selected"]]
                 if not chosen and not field["multiple"] and field["options"]:
@@ -103,6 +106,8 @@ class RenderedForm:
             else:
                 self.data.appendlist(field["name"], field["value"])
         self.forged = set()
+        self.file_inputs = {field["name"] for field in fields if field["kind"] == "file"}
+        self.files = {}
 
     @classmethod
     def of(cls, client, url, form_id=None, **get):
@@ -147,6 +152,12 @@ class RenderedForm:
             self[name] = value
         return self
 
+    def attach(self, name, upload):
+        """Choose a file for a file input the page has (an UploadedFile: its name and bytes)."""
+        assert name in self.file_inputs, f"the form has no file input {name!r}"
+        self.files[name] = upload
+        return self
+
     def check(self, name, on=True):
         """Tick or untick a checkbox the page has."""
         assert name in self.names, f"the form has no checkbox {name!r}"
@@ -166,6 +177,8 @@ class RenderedForm:
         for name in template:
             new = name.replace("__prefix__", str(index))
             self.names.add(new)
+            if name in self.file_inputs:
+                self.file_inputs.add(new)
             self.data.setlist(new, self.data.getlist(name))
         self[f"{prefix}-TOTAL_FORMS"] = index + 1
         self.set_row(prefix, index, **values)
@@ -192,6 +205,9 @@ class RenderedForm:
                 f"the form has no button {button!r} (it has {sorted(names)})"
             )
             data[button] = names[button]
+        for name, upload in self.files.items():
+            upload.seek(0)
+            data[name] = upload
         return data
 
     def press(self, name, value):

@@ -189,6 +189,29 @@ STORAGES = {
     },
 }
 
+# Images, documents and archived sources of reports (reports/models/media.py, reports/media/): kept
+# under MEDIA_ROOT, outside the static files and never at a public address of their own. Every file
+# is answered by reports.media.views.serve once the access policy lets its visitor read the report:
+# streamed by Django (MEDIA_SERVING=django), or handed to the web server with X-Accel-Redirect
+# (nginx: an `internal` location at MEDIA_ACCEL_PREFIX aliased to MEDIA_ROOT) or X-Sendfile (Apache
+# mod_xsendfile, lighttpd). Uploads above MEDIA_MAX_UPLOAD_MB, and images above
+# MEDIA_MAX_IMAGE_PIXELS (Pillow's decompression-bomb limit), are refused by the form.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+MEDIA_SERVING = os.environ.get("MEDIA_SERVING", "django")
+if MEDIA_SERVING not in {"django", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured("MEDIA_SERVING is one of django, x-accel-redirect, x-sendfile")
+MEDIA_ACCEL_PREFIX = "/" + os.environ.get("MEDIA_ACCEL_PREFIX", "/protected-media/").strip("/") + "/"
+MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "50")) * 2**20
+MEDIA_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIA_MAX_IMAGE_PIXELS", str(40_000_000)))
+# How long shared caches may keep a complimentary report's file (less when its access changes sooner).
+MEDIA_PUBLIC_SECONDS = int(os.environ.get("MEDIA_PUBLIC_SECONDS", "300"))
+# Large uploads go to a temporary file, not memory; none is readable by others.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# The files' storage: the file system at MEDIA_ROOT (followed when a test changes it). No MEDIA_URL:
+# no address serves the folder.
+STORAGES["media"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

@@ -13,6 +13,11 @@ if "CACHE_DIR" not in os.environ:
     os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="memri-test-cache-")
     atexit.register(shutil.rmtree, os.environ["CACHE_DIR"], ignore_errors=True)
 
+# Uploaded files too, in a folder of this run's own.
+if "MEDIA_ROOT" not in os.environ:
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="memri-test-media-")
+    atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)
+
 from memri.settings.base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

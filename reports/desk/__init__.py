@@ -6,5 +6,5 @@ reports (review), the report form with its notes and quotes (forms), the history
 restore (history) and the entities a text mentions (mentions). No public surface imports it: only
 the admin's registration (reports.admin), the admin's home page tag and the history's signal do.
 
-May import: reports.desk, reports.models, reports.search.names, reports.text.rendering
+May import: reports.desk, reports.media, reports.models, reports.search.names, reports.text.rendering
 """

@@ -43,6 +43,7 @@ from reports.desk.content import access_of, blank_content, snapshot_of, write_re
 from reports.desk.forms import AccessChangeForm, LabelledSplitDateTime, ReportAdminForm
 from reports.desk.history import differences, field_changes, snapshot_at
 from reports.desk.mentions import LINKABLE, unlinked_mentions
+from reports.media.admin import MEDIA_INLINES
 from reports.models import Report, Review, Tier
 from reports.models.readers import preview_audiences
 
@@ -177,6 +178,7 @@ def reports_visible_to(user, reports):
 @admin.register(Report)
 class ReportAdmin(RevisionHistoryAdmin):
     form = ReportAdminForm
+    inlines = MEDIA_INLINES  # images, documents, archived sources: saved with the report's own save
     list_display = ["title", "reference", "state_label", "review_label", "published_at", "is_free", "access_now"]
     list_filter = [StateFilter, ReviewStateFilter, AccessFilter, "series", "tags", "published_at"]
     list_select_related = ["series", "required_tier", "access_after"]
@@ -294,6 +296,8 @@ class ReportAdmin(RevisionHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         report = form.instance
         content = form.content()
+        for formset in formsets:  # files: read-only to whoever's save is only a proposal (reports.media.admin)
+            self.save_formset(request, form, formset, change)
         if change and self.proposes_change(request, report):
             request.desk_kept_change = workflow.keep_change(
                 report=report, content=content, user=request.user, submit="_submit" in request.POST

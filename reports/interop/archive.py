@@ -12,6 +12,14 @@ The document (`"format": "memri-reports"`, `"version": 1`) holds:
 - `series`, `countries`, `organizations`, `people`, `outlets`: the entities the reports refer to,
   directly or through one another (an organization's parent, a person's roles, …), in full.
 
+A report's files (`images`, `documents`, `archived_sources`, since version 1 began: an older file
+may lack them) are described in the document, each by the SHA-256 of its bytes; the bytes travel
+beside it, one file per SHA-256 in a folder (`export_files`; the commands use PATH.files/). An
+import checks that every file the document names is in that folder with that hash before it writes
+anything, stores the bytes as they are, and makes an image's renditions anew. Quotes are named
+by their number in the report as the document orders them (1, 2, …), notes by their position;
+who captured an archived copy is a desk account, and not exported.
+
 Objects refer to one another by slug; a report's access names a tier by slug (tiers come from a data
 migration and are not part of the archive). Only the fields listed in `export_archive` are written:
 never ids, rendered HTML, created/updated stamps, authors or version counters.
@@ -22,29 +30,39 @@ are left alone. A quote is the existing one with the same speakers and translati
 Related reports are a two-way link: naming it on either report links both.
 """
 import datetime as dt
+import hashlib
 import json
+import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from django.core.files.base import ContentFile
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models import Prefetch
 
+from reports.media.files import inspect, renditions
 from reports.models import (
+    ArchivedSource,
     Country,
+    Document,
     Organization,
     Outlet,
     Person,
     Quote,
     Report,
+    ReportImage,
     ReportQuote,
     Role,
     Series,
     Tier,
 )
+from reports.models.media import media_storage
 from reports.search.names import normalize_name
 
 FORMAT = "memri-reports"
@@ -91,6 +109,9 @@ def export_archive() -> dict:
                 "report_quotes",
                 ReportQuote.objects.select_related("quote__person", "quote__organization", "quote__outlet"),
             ),
+            Prefetch("images", ReportImage.objects.select_related("credit_outlet")),
+            "documents",
+            "archived_sources",
         )
     )
     quotes = [carried.quote for report in reports for carried in report.report_quotes.all()]
@@ -109,6 +130,7 @@ def export_archive() -> dict:
     person_ids.discard(None)
     outlet_ids = _linked(reports, "outlets") | {quote.outlet_id for quote in quotes}
     outlet_ids |= {note.outlet_id for report in reports for note in report.footnotes.all()}
+    outlet_ids |= {image.credit_outlet_id for report in reports for image in report.images.all()}
     outlet_ids.discard(None)
     organization_ids = _linked(reports, "organizations") | {quote.organization_id for quote in quotes}
     organization_ids |= {role.organization_id for pk in person_ids for role in people[pk].roles.all()}
@@ -282,7 +304,59 @@ def _export_report(report: Report) -> dict:
         "countries": _slugs(report.countries.all()),
         "tags": sorted(tag.name for tag in report.tags.all()),
         "related_reports": _slugs(report.related_reports.all()),
+        **_export_files(report, {item.position: number for number, item in enumerate(carried, start=1)}),
     }
+
+
+def _export_files(report: Report, quote_numbers: dict) -> dict:
+    """The report's files as the document describes them; `quote_numbers`: a quote's position → its number in the document."""
+
+    def quote(position):
+        return quote_numbers.get(position) if position is not None else None
+
+    def described(item, **fields):
+        return {"sha256": item.sha256, "content_type": item.content_type, **fields}
+
+    images = [
+        described(
+            image, position=image.position, alt_text=image.alt_text, caption=image.caption,
+            credit_outlet=_slug(image.credit_outlet), credit_date=_date(image.credit_date), public_cover=image.public_cover,
+        )
+        for image in report.images.all()
+    ]
+    documents = [
+        described(
+            document, title=document.title, kind=document.kind, quote=quote(document.quote_number),
+            language=document.language, source=document.source, source_url=document.source_url,
+        )
+        for document in report.documents.all()
+    ]
+    archived = [
+        described(
+            source, cites=source.cites, kind=source.kind, original_url=source.original_url, captured_at=_utc(source.captured_at),
+            number=quote(source.number) if source.cites == ArchivedSource.Cites.QUOTE else source.number,
+        )
+        for source in report.archived_sources.all()
+    ]
+    return {
+        "images": sorted(images, key=lambda item: (item["position"], item["sha256"])),
+        "documents": sorted(documents, key=lambda item: (item["quote"] or 0, item["title"], item["sha256"])),
+        "archived_sources": sorted(archived, key=lambda item: (item["cites"], item["number"] or 0, item["sha256"])),
+    }
+
+
+def export_files(directory) -> int:
+    """Copy every report's file into `directory`, named by its SHA-256 (each once); return how many."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = set()
+    for model in (ReportImage, Document, ArchivedSource):
+        for name, sha256 in model.objects.values_list("file", "sha256").iterator():
+            if sha256 not in written:
+                with media_storage().open(name, "rb") as source, (directory / sha256).open("wb") as target:
+                    shutil.copyfileobj(source, target)
+                written.add(sha256)
+    return len(written)
 
 
 # Validation -----------------------------------------------------------------------------------
@@ -294,6 +368,7 @@ class _Checker:
     def __init__(self):
         self.problems: list[str] = []
         self.references: list[tuple[str, str, str]] = []  # (kind, slug, path)
+        self.files: list[tuple[str, str]] = []  # (sha256, path)
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -434,6 +509,33 @@ _QUOTE = _record(
         "translation": _string,
     }
 )
+def _sha256(checker: _Checker, value: Any, path: str) -> str | None:
+    if not isinstance(value, str) or len(value) != 64 or value.strip("0123456789abcdef"):
+        return checker.fail(path, "expected a SHA-256, 64 lowercase hex digits")
+    checker.files.append((value, path))
+    return value
+
+
+def _flag(checker: _Checker, value: Any, path: str) -> bool | None:
+    if not isinstance(value, bool):
+        return checker.fail(path, "expected true or false")
+    return value
+
+
+_FILE = {"sha256": _sha256, "content_type": _string}
+_IMAGE = _record(
+    {
+        **_FILE, "position": _integer(0), "alt_text": _string, "caption": _string,
+        "credit_outlet": _optional(_reference("outlets")), "credit_date": _optional(_day), "public_cover": _flag,
+    }
+)
+_DOCUMENT = _record(
+    {**_FILE, "title": _string, "kind": _string, "quote": _optional(_integer(1)), "language": _string, "source": _string,
+     "source_url": _string}
+)
+_ARCHIVED_SOURCE = _record(
+    {**_FILE, "cites": _string, "kind": _string, "number": _integer(0), "original_url": _string, "captured_at": _moment}
+)
 _ARCHIVE = _record(
     {
         "format": _string,
@@ -481,15 +583,18 @@ _ARCHIVE = _record(
                     "countries": _list_of(_reference("countries")),
                     "tags": _list_of(_string),
                     "related_reports": _list_of(_reference("reports")),
+                    "images": _list_of(_IMAGE),
+                    "documents": _list_of(_DOCUMENT),
+                    "archived_sources": _list_of(_ARCHIVED_SOURCE),
                 },
-                may_lack=frozenset({"access_changes_at", "access_after"}),
+                may_lack=frozenset({"access_changes_at", "access_after", "images", "documents", "archived_sources"}),
             )
         ),
     }
 )
 
 
-def validate_archive(data: Any) -> dict:
+def validate_archive(data: Any, files=None) -> dict:
     """
     Check a decoded archive as a whole; return it with dates and times parsed.
 
@@ -508,8 +613,28 @@ def validate_archive(data: Any) -> dict:
     checker.raise_problems()
     _check_repeats(checker, archive)
     _check_references(checker, archive)
+    _check_files(checker, files)
     checker.raise_problems()
     return archive
+
+
+def _check_files(checker: _Checker, files) -> None:
+    """Each file the document names is in the folder `files`, its bytes of the SHA-256 named."""
+    found: dict[str, str | None] = {}
+    for sha256, path in checker.files:
+        if files is None:
+            checker.fail(path, "the archive names a file: give the folder its files are in")
+            continue
+        if sha256 not in found:
+            stored = Path(files) / sha256
+            if not stored.is_file():
+                found[sha256] = f"no file of this SHA-256 in {files}"
+            else:
+                with stored.open("rb") as stream:
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+                found[sha256] = None if digest == sha256 else f"the file {stored} does not have this SHA-256"
+        if found[sha256]:
+            checker.fail(path, found[sha256])
 
 
 def _no_repeats(checker: _Checker, items: Iterable[tuple[str, Any]], message: str) -> None:
@@ -617,16 +742,18 @@ class ImportSummary:
         ]
 
 
-def import_archive(data: dict, *, dry_run: bool = False) -> ImportSummary:
+def import_archive(data: dict, *, files=None, dry_run: bool = False) -> ImportSummary:
     """
-    Check the whole archive, then create or update its objects by slug, in one transaction.
+    Check the whole archive, then create or update its objects by slug, in one transaction; the
+    files it names are read from the folder `files` (see the module's docstring).
 
     Raises ArchiveError, and changes nothing, if the file is malformed or an object fails model
-    validation or a database constraint. With `dry_run` the changes are made, counted and rolled back.
+    validation or a database constraint. With `dry_run` the changes are made, counted and rolled
+    back (files are compared, not written).
     """
     with transaction.atomic():
-        archive = validate_archive(data)
-        summary = _Importer(archive, ImportSummary()).run()
+        archive = validate_archive(data, files)
+        summary = _Importer(archive, ImportSummary(), files=files, dry_run=dry_run).run()
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -719,9 +846,11 @@ def _and(outcome: str, changed: bool) -> str:
 class _Importer:
     """Writes a validated archive: entities first, then reports, then the links between them."""
 
-    def __init__(self, archive: dict, summary: ImportSummary):
+    def __init__(self, archive: dict, summary: ImportSummary, *, files=None, dry_run=False):
         self.archive = archive
         self.summary = summary
+        self.files = Path(files) if files is not None else None
+        self.dry_run = dry_run
         self.objects: dict[str, dict[str, models.Model]] = defaultdict(dict)
         self.quotes: dict[tuple, Quote] = {}
         self.named_by: dict[str, set[str]] = defaultdict(set)
@@ -854,7 +983,63 @@ class _Importer:
             with _writing(f"{path}.tags"):
                 report.tags.set(item["tags"])
             changed = True
-        return _and(outcome, changed)
+        return _and(outcome, self.import_files(report, item, path) or changed)
+
+    def import_files(self, report: Report, item: dict, path: str) -> bool:
+        """Make the report's files those the item describes (all replaced when any differs); say whether they changed."""
+        kinds = ("images", "documents", "archived_sources")
+        if all(item[kind] is None for kind in kinds):  # a file written before files were archived
+            return False
+        positions = {position: position for position in report.report_quotes.values_list("position", flat=True)}
+        current = _export_files(report, positions)
+        wanted = {kind: [_as_written(row) for row in item[kind] or []] for kind in kinds}
+        if all(sorted(map(_row_key, current[kind])) == sorted(map(_row_key, wanted[kind])) for kind in kinds):
+            return False
+        if self.dry_run:
+            return True
+        for kind in kinds:
+            for obj in getattr(report, kind).all():
+                with _writing(f"{path}.{kind}"):
+                    obj.delete()
+        for index, row in enumerate(wanted["images"]):
+            where = f"{path}.images[{index}]"
+            image = ReportImage(
+                report=report, position=row["position"], alt_text=row["alt_text"], caption=row["caption"],
+                credit_outlet=self.find("outlets", row["credit_outlet"]), credit_date=row["credit_date"],
+                public_cover=row["public_cover"],
+            )
+            inspected = self.stored_file(image, row, {"image"}, where)
+            image.width, image.height = inspected.width, inspected.height
+            image.pending_renditions = renditions(inspected)
+            _save(image, where)
+        for index, row in enumerate(wanted["documents"]):
+            where = f"{path}.documents[{index}]"
+            document = Document(
+                report=report, title=row["title"], quote_number=row["quote"], language=row["language"],
+                source=row["source"], source_url=row["source_url"],
+            )
+            self.stored_file(document, row, {"pdf", "image", "audio", "video"}, where)
+            _save(document, where)
+        for index, row in enumerate(wanted["archived_sources"]):
+            where = f"{path}.archived_sources[{index}]"
+            source = ArchivedSource(
+                report=report, cites=row["cites"], number=row["number"], original_url=row["original_url"],
+                captured_at=row["captured_at"],
+            )
+            self.stored_file(source, row, {"image", "pdf", "html"}, where)
+            _save(source, where)
+        return True
+
+    def stored_file(self, item, row: dict, accepted: set, path: str):
+        """Give `item` the bytes of the row's SHA-256, as they are, known by their content like an upload."""
+        content = (self.files / row["sha256"]).read_bytes()
+        with _writing(path):
+            inspected = inspect(ContentFile(content, name="archived"), accepted)
+        item.file = ContentFile(content, name=f"archived{inspected.extension}")
+        item.content_type, item.size, item.sha256 = inspected.content_type, inspected.size, inspected.sha256
+        if hasattr(item, "kind"):
+            item.kind = inspected.kind
+        return inspected
 
     def import_related_reports(self, item: dict, path: str) -> str:
         """Link both ways: the report's own list, and every report of the file that names it."""
@@ -868,3 +1053,17 @@ class _Importer:
         for other in current ^ wanted:  # the other end of a link changes too
             self.summary.note("reports", other.slug, "updated")
         return "updated"
+
+
+def _as_written(row: dict) -> dict:
+    """A validated file row as the document writes it (dates and times back to text)."""
+    written = dict(row)
+    if "credit_date" in written:
+        written["credit_date"] = _date(written["credit_date"])
+    if "captured_at" in written:
+        written["captured_at"] = _utc(written["captured_at"])
+    return written
+
+
+def _row_key(row: dict) -> str:
+    return json.dumps(row, sort_keys=True)

@@ -23,6 +23,9 @@ How the desk's records map onto STIX, and why:
   `authored-by` (note → person or organization), the type STIX uses for who wrote something.
 - Footnote → an external reference of the report; the report's own page comes first, citing it
   by its reference (e.g. "Special Dispatch No. 11032").
+- The report's files (images, documents, archived copies of its sources) → external references
+  too, each with its address on the site (answered under the same access policy) and its SHA-256
+  in `hashes`: a platform can fetch a file and check it is the one the desk archived.
 - Every object is `created_by_ref` the desk's identity.
 
 Ids are uuid5 in a fixed namespace of stable keys (slugs; for a quote its speakers and translation,
@@ -262,12 +265,27 @@ def report_bundle(report, absolute_url):
         labels=[tag.name for tag in report.tag_list],
         lang="en",
         object_refs=refs or [builder.desk_id],  # STIX wants at least one
-        external_references=[builder.page_reference(report, external_id=report.reference), *footnotes],
+        external_references=[builder.page_reference(report, external_id=report.reference), *footnotes, *file_references(builder, report)],
     )
     # The report first after the desk: it is what the bundle is about.
     objects = builder.objects
     builder.objects = {builder.desk_id: objects.pop(builder.desk_id), report_id: objects.pop(report_id), **objects}
     return builder.bundle(f"report:{report.slug}")
+
+
+def file_references(builder, report):
+    """An external reference for each of the report's files: where it is, what it is, and its SHA-256."""
+    described = [(f"Image: {image.alt_text}", image) for image in report.images.all()]
+    described += [(f"Document: {document.title} ({document.get_kind_display()})", document) for document in report.documents.all()]
+    described += [
+        (f"Archived copy of the source of {source.get_cites_display().lower()} {source.number}: {source.original_url}", source)
+        for source in report.archived_sources.all()
+    ]
+    return [
+        {"source_name": settings.SITE_NAME, "description": description, "url": builder.absolute_url(item.get_absolute_url()),
+         "hashes": {"SHA-256": item.sha256}}
+        for description, item in described
+    ]
 
 
 def organization_bundle(organization, user, absolute_url):

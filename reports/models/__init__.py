@@ -18,6 +18,7 @@ from reports.models.entities import (
     Quote,
     Role,
 )
+from reports.models.media import ArchivedSource, Document, ImageRendition, ReportImage
 from reports.models.places import Country, Programme, Series
 from reports.models.reports import Footnote, Report, ReportQuote
 from reports.models.subscriptions import (
@@ -35,6 +36,10 @@ from reports.models.usage import Read
 
 __all__ = [
     "APIToken",
+    "ArchivedSource",
+    "Document",
+    "ImageRendition",
+    "ReportImage",
     "AlertState",
     "Follow",
     "Institution",

@@ -115,10 +115,12 @@ class ReportQuerySet(models.QuerySet):
         return self if is_desk_staff(user) else self.published()
 
     def for_listing(self):
-        """With what a teaser shows (series, access, tags) fetched up front, in a fixed number of queries."""
+        """With what a teaser shows (series, access, tags, public cover) fetched up front, in a fixed number of queries."""
         # Tags into a list (Report.tag_list): prefetched into taggit's manager, they would cost a
         # queryset built per report, about half a millisecond each.
-        return self.for_page().prefetch_related(TAGS)
+        images = self.model._meta.get_field("images").related_model  # ReportImage, whose module imports this one
+        covers = Prefetch("images", images.objects.covers().prefetch_related("renditions"), to_attr="prefetched_covers")
+        return self.for_page().prefetch_related(TAGS, covers)
 
     def for_page(self):
         """With the series and the access tier, without the search documents (reports.search.engine), which pages never show."""
@@ -348,13 +350,6 @@ class Report(Timestamped):
         """The full text as kept with the report (reports.text.reading), or None while it waits to be made again."""
         return mark_safe(self.reader_text_html) if self.stored_parts_current else None  # made by our templates
 
-    def reader_text_parts(self):
-        """The quotes and notes the full text shows, in order, with the speakers and outlets they name."""
-        return (
-            self.report_quotes.select_related("quote__person", "quote__organization", "quote__outlet"),
-            self.footnotes.select_related("outlet"),
-        )
-
     def links_now(self):
         """What the report is filed under, read now, as `filed_under` holds it."""
         return filed_under({kind: getattr(self, kind).all() for kind in LINK_KINDS})
@@ -372,6 +367,12 @@ class Report(Timestamped):
         if prefetched is not None:
             return by_name(prefetched)
         return self.links["tags"] if self.stored_parts_current else by_name(self.tags.all())
+
+    @property
+    def teaser_cover(self):
+        """The image an editor marked as the public cover, as `for_listing()` prefetched it (else none shown)."""
+        covers = getattr(self, "prefetched_covers", None)
+        return covers[0] if covers else None
 
     def get_absolute_url(self):
         return address("report_detail", self.slug)

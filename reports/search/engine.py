@@ -60,6 +60,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from reports.models import Organization, Outlet, Person, Report
+from reports.models.media import reader_text_parts
 from reports.models.reports import LINK_KINDS, filed_under, readable_condition
 from reports.search.names import normalize_name
 from reports.search.spelling import spelling_keys
@@ -190,7 +191,7 @@ def index_reports(reports):
 
 
 # What a report's documents and the links it keeps are made of, read for a whole batch at once; its
-# text is made by the page's own code (`Report.reader_text_parts`), so that it is the page's.
+# text is made by the page's own code (`reader_text_parts`), so that it is the page's.
 DOCUMENT_SOURCES = ("tags", "organizations__aliases", "people__aliases", "outlets__aliases", "countries", "footnotes", "quotes")
 
 
@@ -202,7 +203,7 @@ def index_batch(batch):
         report.search_public = f" {public} "
         report.search_full = f" {public} {full} " if full else f" {public} "
         documents.append((report.pk, report.search_public, report.search_full, tsvector(parts[:3]), tsvector(parts)))
-        report.reader_text_html = reader_text(report, *report.reader_text_parts())
+        report.reader_text_html = reader_text(report, reader_text_parts(report))
         report.filed_under = filed_under({kind: getattr(report, kind).all() for kind in LINK_KINDS})
         report.derived_pending = False
     stored = ["reader_text_html", "filed_under", "derived_pending"]

@@ -3,7 +3,9 @@ RSS and Atom feeds: site-wide, per series, per tag and per organization.
 
 Feed readers fetch anonymously and feeds may be cached and passed on, so a feed shows each
 report as the public may read it: a complimentary report in full, any other as its title and
-summary (the access policy is asked with an anonymous visitor).
+summary (the access policy is asked with an anonymous visitor). Images go with the text they
+belong to: a complimentary report's all, any other's public cover only; their addresses are answered
+under the same policy (reports.media.views).
 """
 import re
 
@@ -13,10 +15,11 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import format_html
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
-from reports.models import Organization, Programme, Report, Series
+from reports.models import Organization, Programme, Report, ReportImage, Series
 
 FEED_LENGTH = 30
 PUBLIC = AnonymousUser()
@@ -56,15 +59,19 @@ class ReportFeed(Feed):
         reports = Report.objects.published()
         if scope:
             reports = reports.filter(**{self.scope_relation: scope})
-        return reports.for_listing()[:FEED_LENGTH]
+        images = Prefetch("images", queryset=ReportImage.objects.prefetch_related("renditions"), to_attr="feed_images")
+        return reports.for_listing().prefetch_related(images)[:FEED_LENGTH]
 
     def item_title(self, report):
         return xml_text(report.title)
 
     def item_description(self, report):
         if report.is_readable_by(PUBLIC):
-            return xml_text(report.body_html)
-        return xml_text(format_html("<p>{}</p><p>For subscribers: log in to read the full report.</p>", report.summary))
+            return xml_text(report.body_html + feed_images(report.feed_images))
+        covers = [image for image in report.feed_images if image.public_cover]
+        return xml_text(
+            format_html("<p>{}</p>{}<p>For subscribers: log in to read the full report.</p>", report.summary, feed_images(covers))
+        )
 
     def item_pubdate(self, report):
         return report.published_at
@@ -78,6 +85,16 @@ class ReportFeed(Feed):
 
     def item_author_name(self, report):
         return settings.SITE_NAME
+
+
+def feed_images(images):
+    """Each image at its largest rendition, at the site's address (feeds are read away from the site)."""
+    site = settings.SITE_URL.rstrip("/")
+    return format_html_join(
+        "", '<figure><img src="{}{}" width="{}" height="{}" alt="{}"><figcaption>{}</figcaption></figure>',
+        ((site, image.fallback.get_absolute_url(), image.width, image.height, image.alt_text, image.caption)
+         for image in images if image.fallback is not None),
+    )
 
 
 class SeriesFeed(ReportFeed):

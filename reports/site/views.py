@@ -23,6 +23,7 @@ from reports.models import (
     Series,
     Tier,
 )
+from reports.models.media import media_for_page, reader_text_parts
 from reports.models.readers import is_desk_staff, preview_audiences
 from reports.models.reports import tags_in_use, with_tag_lists
 from reports.search.engine import (
@@ -177,7 +178,9 @@ class ReportDetailView(SharedContentMixin, DetailView):
             **kwargs,
         )
         if self.can_read:
-            context["reader_text"] = report.stored_reader_text() or reader_text(report, *report.reader_text_parts())
+            context["reader_text"] = report.stored_reader_text() or reader_text(report, reader_text_parts(report))
+        else:
+            context.update(media_for_page(report, can_read=False))  # the public cover
         return context
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from reports.models.base import address
-from reports.text.rendering import QUOTE_SLOT_SPLIT
+from reports.text.rendering import SLOT_SPLIT
 
 register = template.Library()
 
@@ -53,22 +53,27 @@ def query_with(context, **changes):
 
 
 @register.simple_tag
-def report_body(report, quotes):
+def report_body(report, quotes, images=None):
     """
-    The report's text with each quote it places ([quote N]) shown where it stands; returns
-    {"html": …, "after": [quotes no marker places]} for the template to show the rest after the text.
+    The report's text with each quote and image it places ([quote N], [image N]) shown where it
+    stands; returns {"html": …, "after": [quotes no marker places], "images_after": [images likewise]}
+    for the template to show the rest after the text.
     """
-    by_number = {carried.position: carried.quote for carried in quotes or ()}
-    placed = set()
-    parts = QUOTE_SLOT_SPLIT.split(report.body_html)
-    html = []
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            html.append(part)
-            continue
-        quote = by_number.get(int(part))
-        if quote is not None and int(part) not in placed:
-            placed.add(int(part))
-            html.append(render_to_string("includes/quote.html", {"quote": quote}))
-    after = [carried.quote for carried in quotes or () if carried.position not in placed]
-    return {"html": mark_safe("".join(html)), "after": after}
+    shown = {
+        "quote": ({carried.position: carried.quote for carried in quotes or ()}, "includes/quote.html", "quote"),
+        "image": ({image.position: image for image in images or ()}, "includes/report_image.html", "image"),
+    }
+    placed = {"quote": set(), "image": set()}
+    parts = SLOT_SPLIT.split(report.body_html)
+    html = [parts[0]]
+    for index in range(1, len(parts), 3):
+        kind, number = parts[index], int(parts[index + 1])
+        by_number, template_name, name = shown[kind]
+        found = by_number.get(number)
+        if found is not None and number not in placed[kind]:
+            placed[kind].add(number)
+            html.append(render_to_string(template_name, {name: found}))
+        html.append(parts[index + 2])
+    after = [carried.quote for carried in quotes or () if carried.position not in placed["quote"]]
+    images_after = [image for image in images or () if image.position not in placed["image"]]
+    return {"html": mark_safe("".join(html)), "after": after, "images_after": images_after}

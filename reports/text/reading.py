@@ -2,10 +2,10 @@
 from django.template.loader import render_to_string
 
 
-def reader_text(report, quotes, footnotes):
+def reader_text(report, parts):
     """
-    The body with each quote it places ([quote N]) where it stands, the quotes no marker places
-    after it, and the notes: `quotes` are the report's ReportQuotes and `footnotes` its Footnotes,
-    in order, with the speakers and outlets they name.
+    The body with each quote and image it places ([quote N], [image N]) where it stands, those no
+    marker places after it, its documents, and the notes; `parts` are what reports.models.media's
+    `reader_text_parts` reads for it (quotes, footnotes, images, documents).
     """
-    return render_to_string("includes/report_text.html", {"report": report, "quotes": quotes, "footnotes": footnotes})
+    return render_to_string("includes/report_text.html", {"report": report, **parts})

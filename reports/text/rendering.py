@@ -29,7 +29,12 @@ QUOTE_MARKER = re.compile(r"^[ \t]*\[quote (\d{1,3})\][ \t]*$", re.MULTILINE)
 # (reports.templatetags.report_tags.report_body); other readers of the HTML never see it.
 QUOTE_SLOT = re.compile(r"<p>\s*\[quote (\d{1,3})\]\s*</p>")
 QUOTE_SLOT_COMMENT = "<!--quote:{}-->"
-QUOTE_SLOT_SPLIT = re.compile(r"<!--quote:(\d{1,3})-->")
+# Images the same way: [image 1] on a line of its own shows the report's image No. 1 there.
+IMAGE_MARKER = re.compile(r"^[ \t]*\[image (\d{1,3})\][ \t]*$", re.MULTILINE)
+IMAGE_SLOT = re.compile(r"<p>\s*\[image (\d{1,3})\]\s*</p>")
+IMAGE_SLOT_COMMENT = "<!--image:{}-->"
+# Where pages split the text: (kind, number) of each quote or image placed.
+SLOT_SPLIT = re.compile(r"<!--(quote|image):(\d{1,3})-->")
 
 
 def link_footnote_markers(html):
@@ -39,7 +44,7 @@ def link_footnote_markers(html):
 
 
 def render_markdown(text):
-    """Markdown to sanitised HTML, with footnote markers linked to the notes below the text and quote markers kept."""
+    """Markdown to sanitised HTML, with footnote markers linked to the notes below the text and quote and image markers kept."""
     html = markdown.markdown(text or "", extensions=["attr_list", "sane_lists", "tables"])
     html = nh3.clean(
         link_footnote_markers(html),
@@ -49,4 +54,5 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
     )
     # After sanitising, which drops every comment a text could carry: only a marker makes one.
-    return QUOTE_SLOT.sub(lambda match: QUOTE_SLOT_COMMENT.format(match.group(1)), html)
+    html = QUOTE_SLOT.sub(lambda match: QUOTE_SLOT_COMMENT.format(match.group(1)), html)
+    return IMAGE_SLOT.sub(lambda match: IMAGE_SLOT_COMMENT.format(match.group(1)), html)

@@ -8,12 +8,14 @@ broken, axe-core at phone and desktop widths); the few pages expected to be 404 
 `expect_not_found`.
 """
 import datetime as dt
+import io
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import time_machine
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from reports.models import Quote, Report, Review
@@ -742,4 +744,123 @@ def test_editor_makes_a_gated_report_complimentary_from_a_time_and_it_opens_at_t
         editor.visit(f"/admin/reports/report/{houthi.pk}/history/", "access-change-history")
         expect(page.locator("#change-history")).to_contain_text("Access change: complimentary from")
         expect(page.locator(".access-change-history")).to_contain_text("then complimentary: a change that took effect by itself")
+    expect_accessible_throughout(accessibility)
+
+
+# --- 8. Files: an image and an archived Telegram screenshot, seen as the report's text is ---------
+
+MEDIA_TITLE = "Militia Channel Posts Photos Of Drones It Says Will Hit U.S. Bases"
+IMAGE_ALT = "A drone on a launcher in a desert, with a militia's flag behind it"
+TELEGRAM_POST = "https://t.me/sabereen_news/41873"
+
+
+def jpeg_file(name, size=(900, 600), color=(90, 120, 60)):
+    """A photograph as a browser uploads it: a name, a type and the bytes."""
+    image, out = Image.new("RGB", size, color), io.BytesIO()
+    image.save(out, format="JPEG")
+    return {"name": name, "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def png_file(name, size=(400, 700)):
+    image, out = Image.new("RGB", size, (240, 240, 240)), io.BytesIO()
+    image.save(out, format="PNG")
+    return {"name": name, "mimeType": "image/png", "buffer": out.getvalue()}
+
+
+def add_inline_row(page, heading, prefix):
+    """Press the inline's "Add another …" and return the new row's number."""
+    index = int(page.locator(f"#id_{prefix}-TOTAL_FORMS").input_value())
+    page.locator(f"#{prefix}-group").get_by_role("button", name=re.compile(rf"^Add another {heading}$", re.I)).click()
+    expect(page.locator(f"#id_{prefix}-{index}-file")).to_be_attached()
+    return index
+
+
+def expect_file_status(walk, path, status):
+    """What the file's address answers in walk's browser (its cookies): the bytes, or a refusal."""
+    response = walk.page.context.request.get(path, max_redirects=0)
+    assert response.status == status, f"{path} answered {response.status}, not {status}"
+
+
+def test_analyst_adds_an_image_and_an_archived_screenshot_readers_see_them_as_the_text(walk, person, accessibility):
+    analyst, page = walk, walk.page
+    desk_log_in(analyst, "analyst", "media-analyst")
+    analyst.visit("/admin/reports/report/add/", "media-add-form")
+    page.locator("#id_title").fill(MEDIA_TITLE)
+    choose(page, "id_series", "JTTM", "Jihad and Terrorism Threat Monitor")
+    page.locator("#id_summary").fill("A militia's Telegram channel showed drones it says are aimed at American bases.")
+    page.locator("#id_body").fill(paragraphs("The channel posted the photographs on Monday.", "[image 1]", "[quote 1]",
+                                              "The post is archived below the quote."))
+    page.get_by_role("button", name="Add a quote").click()
+    recorded = Quote.objects.get(translation__startswith="Our coming operations")
+    choose(page, "id_quotes-0-quote", "Basri", str(recorded))
+
+    # The image, at first without alt text: the form refuses it and says why.
+    image = add_inline_row(page, "image", "images")
+    page.locator(f"#id_images-{image}-file").set_input_files(jpeg_file("drone.jpg"))
+    submit(analyst, page.get_by_role("button", name="Save and continue editing"), "/admin/reports/report/add/", "media-refused")
+    expect(page.locator(f"#images-{image} .errorlist")).to_contain_text("Give the image alt text")
+    assert not Report.objects.filter(title=MEDIA_TITLE).exists()
+
+    # Files are not kept by a browser across a refused form: chosen again, with the alt text.
+    page.locator(f"#id_images-{image}-file").set_input_files(jpeg_file("drone.jpg"))
+    page.locator(f"#id_images-{image}-alt_text").fill(IMAGE_ALT)
+    page.locator(f"#id_images-{image}-caption").fill("The drone as the channel showed it.")
+    copy = add_inline_row(page, "archived source", "archived_sources")
+    page.locator(f"#id_archived_sources-{copy}-file").set_input_files(png_file("telegram-post.png"))
+    page.locator(f"#id_archived_sources-{copy}-cites").select_option(label="Quote")
+    page.locator(f"#id_archived_sources-{copy}-number").fill("1")
+    page.locator(f"#id_archived_sources-{copy}-original_url").fill(TELEGRAM_POST)
+    submit(analyst, page.get_by_role("button", name="Submit for review"), "/admin/reports/report/", "media-submitted")
+    report = Report.objects.get(title=MEDIA_TITLE)
+    stored_image = report.images.get()
+    archived = report.archived_sources.get()
+    assert (stored_image.width, stored_image.height) == (900, 600)
+    assert archived.captured_by.username == "analyst" and archived.original_url == TELEGRAM_POST
+    gated_files = [archived.get_absolute_url(), *(rendition.get_absolute_url() for rendition in stored_image.renditions.all())]
+
+    # A draft's files are found by no one but the desk.
+    visitor = person()
+    for path in gated_files:
+        expect_file_status(visitor, path, 404)
+
+    # The editor publishes it for Premium subscribers.
+    editor = person()
+    desk_log_in(editor, "editor", "media-editor")
+    open_review_from_home(editor, report, "media-editor")
+    decision = editor.page.locator("form.review-decision")
+    decision.get_by_label("Access").select_option(label="Premium")
+    submit(editor, decision.get_by_role("button", name="Approve"), "/admin/reports/review/?status__exact=pending", "media-approved")
+
+    # The public: the teaser, neither the image nor the archived copy, and their addresses refused.
+    visitor.visit(report_path(report.slug), "media-public-gated")
+    expect_paywall(visitor.page)
+    expect(visitor.page.locator("main img")).to_have_count(0)
+    expect(visitor.page.locator("main")).not_to_contain_text("archived copy")
+    expect(visitor.page.locator("main")).not_to_contain_text(archived.sha256)
+    for path in gated_files:
+        expect_file_status(visitor, path, 403)
+
+    # A subscriber: the image where the text places it, loaded, and the archived copy beside the quote with its hash.
+    subscriber = person()
+    public_log_in(subscriber, "subscriber", report_path(report.slug), "media-subscriber")
+    text = subscriber.page.locator(".report-body")
+    picture = text.get_by_role("img", name=IMAGE_ALT)
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(picture).to_have_attribute("width", "900")
+    expect(picture).to_have_attribute("height", "600")
+    quote = text.locator("figure.quote")
+    expect(quote.get_by_role("link", name="archived copy")).to_have_attribute("href", archived.get_absolute_url())
+    expect(quote.locator("code.sha256")).to_have_text(archived.sha256)
+    for path in gated_files:
+        expect_file_status(subscriber, path, 200)
+
+    # The editor makes it complimentary: the public now sees both, at once.
+    editor.visit("/admin/reports/report/", "media-editor-list")
+    run_action(editor, [report], "Change access: complimentary (free to read)", "media-complimentary")
+    visitor.visit(report_path(report.slug), "media-public-complimentary")
+    expect(visitor.page.locator(".report-body").get_by_role("img", name=IMAGE_ALT)).to_be_visible()
+    expect(visitor.page.locator("figure.quote code.sha256")).to_have_text(archived.sha256)
+    for path in gated_files:
+        expect_file_status(visitor, path, 200)
     expect_accessible_throughout(accessibility)

@@ -11,17 +11,21 @@ from taggit.models import Tag
 
 from reports.interop.archive import dump_archive
 from reports.models import (
+    ArchivedSource,
     Country,
     Designation,
+    Document,
     Organization,
     Outlet,
     OutletAlias,
     Person,
     Quote,
     Report,
+    ReportImage,
     Role,
     Series,
 )
+from tests import media_files
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,
@@ -32,6 +36,9 @@ from tests.factories import (
     QuoteFactory,
     ReportFactory,
     ReportQuoteFactory,
+    archived_source,
+    report_document,
+    report_image,
 )
 from tests.snapshots import snapshot
 
@@ -40,6 +47,7 @@ pytestmark = pytest.mark.django_db
 REPORT_KEYS = {
     "slug", "series", "number", "title", "summary", "body", "status", "published_at", "access",
     "access_changes_at", "access_after", "footnotes", "quotes", "organizations", "people", "outlets", "countries", "tags", "related_reports",
+    "images", "documents", "archived_sources",
 }
 
 
@@ -353,3 +361,60 @@ def test_a_missing_file_is_refused(db, tmp_path):
     """The error names the file it could not read."""
     with pytest.raises(CommandError, match="Cannot read .*missing.json"):
         import_file(tmp_path / "missing.json")
+
+
+# --- The files of reports: described in the document, their bytes in a folder beside it ---------
+
+
+@pytest.fixture
+def with_files(content):
+    first, second = content
+    files = {
+        "image": report_image(first, media_files.jpeg(width=120, height=80), caption="A convoy", public_cover="on",
+                              credit_outlet=Outlet.objects.get(slug="daily").pk, credit_date="2023-12-01"),
+        "document": report_document(first, media_files.pdf(), quote_number=2, title="The statement"),
+        "quote_copy": archived_source(first, media_files.png(width=40, height=30), cites="quote", number=2),
+        "note_copy": archived_source(first, media_files.html_snapshot(), cites="note", number=1),
+    }
+    return {name: (item.sha256, item.file.read()) for name, item in files.items()}
+
+
+def test_files_go_out_beside_the_archive_and_come_back_byte_for_byte(with_files, tmp_path):
+    first = export(tmp_path, "first.json")
+    folder = tmp_path / "first.json.files"
+    assert sorted(path.name for path in folder.iterdir()) == sorted(sha256 for sha256, _ in with_files.values())
+    report = by_slug(json.loads(first)["reports"], "a-first")
+    assert report["archived_sources"][1] == {**report["archived_sources"][1], "cites": "quote", "number": 2}
+    assert report["images"][0]["credit_outlet"] == "daily" and report["documents"][0]["quote"] == 2
+    empty_the_archive()
+    assert not ReportImage.objects.exists()
+    import_file(tmp_path / "first.json")
+    assert export(tmp_path, "second.json") == first
+    stored = {item.sha256: item.file.read() for model in (ReportImage, Document, ArchivedSource) for item in model.objects.all()}
+    assert stored == dict(with_files.values())
+    assert ReportImage.objects.get().renditions.count() == 2  # its width, in WebP and JPEG, made anew
+    again = import_file(tmp_path / "first.json").splitlines()[:-1]
+    assert all("0 created, 0 updated" in line for line in again), again  # nothing differs, the files included
+
+
+def test_a_file_missing_or_not_of_its_hash_is_refused_and_nothing_changes(with_files, tmp_path):
+    export(tmp_path)
+    folder = tmp_path / "archive.json.files"
+    document_sha, _ = with_files["document"]
+    (folder / document_sha).write_bytes(media_files.PDF + b"tampered")
+    (folder / with_files["note_copy"][0]).unlink()
+    empty_the_archive()
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        import_file(tmp_path / "archive.json")
+    assert "documents[0].sha256: the file" in str(refused.value) and "does not have this SHA-256" in str(refused.value)
+    assert "archived_sources[0].sha256: no file of this SHA-256" in str(refused.value)
+    assert snapshot() == before
+
+
+def test_an_archive_naming_files_without_their_folder_is_refused(with_files, tmp_path):
+    text = export(tmp_path)
+    path = write(tmp_path, text, "moved.json")
+    with pytest.raises(CommandError, match=r"images\[0\]\.sha256: the archive names a file: give the folder"):
+        import_file(path)
+    import_file(path, "--files", str(tmp_path / "archive.json.files"))

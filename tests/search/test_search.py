@@ -1,17 +1,13 @@
 """Search: spellings, syntax, the paywall, snippets, the index kept current, and a fixed query count."""
-import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from reports.models import Report
-from reports.search import engine as search
 from reports.search.engine import search_reports
-from reports.site.views import SearchView
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,

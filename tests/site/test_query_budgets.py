@@ -29,6 +29,7 @@ from reports.models import (
     Role,
     Subscription,
 )
+from tests import media_files
 from tests.factories import (
     OrganizationAliasFactory,
     OrganizationFactory,
@@ -40,6 +41,9 @@ from tests.factories import (
     SeriesFactory,
     StaffFactory,
     SubscriptionFactory,
+    archived_source,
+    report_document,
+    report_image,
     tier,
 )
 
@@ -293,3 +297,46 @@ def test_the_page_answers_with_as_many_queries_for_fifty_items_as_for_one(client
         f"{len(small)} queries for one item of each kind, {len(large)} for {LARGE}:\n"
         + "\n".join(query["sql"] for query in large.captured_queries)
     )
+
+
+MEDIA_LARGE = 12
+
+
+def build_media(n):
+    """A gated report with n quotes and notes, n images (one the public cover), and an archived copy and a document for each quote and note."""
+    report = ReportFactory(required_tier=tier("premium"), body="".join(f"Claim [{i + 1}].\n\n[image {i + 1}]\n\n" for i in range(n)))
+    outlet = OutletFactory()
+    for i in range(n):
+        Footnote.objects.create(report=report, position=i + 1, text=f"Note {i:02}.", url="https://example.org/note")
+        ReportQuote.objects.create(report=report, quote=QuoteFactory(url="https://t.me/channel/1"), position=i + 1)
+        report_image(report, media_files.jpeg(width=120, height=80), position=i + 1, alt_text=f"Image {i:02}",
+                     credit_outlet=outlet.pk, credit_date="2026-01-02", public_cover="on" if i == 0 else "")
+        for cites in ("quote", "note"):
+            archived_source(report, media_files.png(width=40, height=30), cites=cites, number=i + 1)
+        report_document(report, media_files.pdf(), quote_number=i + 1, title=f"Original {i:02}")
+        report_document(report, media_files.pdf(), title=f"Document {i:02}")
+    return report
+
+
+@pytest.mark.parametrize("visitor", ["subscriber", "anonymous"])
+def test_a_reports_files_cost_as_many_queries_for_many_as_for_one(client, settings, visitor):
+    """The report page with its images, archived copies and documents (for a reader) or its cover (for the public)."""
+    settings.CONTENT_CACHE_SECONDS = 0
+    counts = []
+    for n in (SMALL, MEDIA_LARGE):
+        with transaction.atomic():
+            report = build_media(n)
+            if visitor == "subscriber":
+                client.force_login(SubscriptionFactory(user__username="media-reader", tier=tier("premium")).user)
+            client.get(report.get_absolute_url())
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(report.get_absolute_url()).content.decode()
+            shown = [f'alt="Image {n - 1:02}"', f"Original {n - 1:02}", f"Document {n - 1:02}"]
+            if visitor == "subscriber":
+                assert all(text in page for text in shown) and page.count("archived copy") == 2 * n
+            else:
+                assert 'alt="Image 00"' in page and not any(text in page for text in shown[1:]) and "archived copy" not in page
+            counts.append(len(queries))
+            transaction.set_rollback(True)
+        client.logout()
+    assert counts[0] == counts[1]

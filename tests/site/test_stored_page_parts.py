@@ -21,9 +21,13 @@ from tests.factories import (
     QuoteFactory,
     ReportFactory,
     ReportQuoteFactory,
+    archived_source,
     make_visitor,
+    report_document,
+    report_image,
     tier,
 )
+from tests.media_files import jpeg, pdf, png
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +54,8 @@ def build_report(**fields):
     report.people.add(person)
     report.outlets.add(outlet)
     report.countries.add(Country.objects.create(name="Iraq", slug="iraq"))
+    report_image(report, jpeg(), position=9, credit_outlet=OutletFactory(name="Credit Daily").pk)
+    report_document(report, pdf())
     related = ReportFactory(title="A related report")
     related.tags.add("related topic")
     report.related_reports.add(related)
@@ -157,6 +163,10 @@ CHANGES = {
     "tag deleted": (lambda report: Tag.objects.get(name="militias").delete(), None, ">militias<"),
     "tag taken off": (lambda report: report.tags.remove("militias"), None, ">militias<"),
     "organization unlinked": (lambda report: report.organizations.clear(), None, 'href="/organizations/'),
+    "image added": (lambda report: report_image(report, jpeg(), alt_text="A convoy at dusk"), 'alt="A convoy at dusk"', None),
+    "archived copy added": (lambda report: archived_source(report, png(), number=1), "archived copy", None),
+    "document deleted": (lambda report: report.documents.get().delete(), None, "The original statement"),
+    "image's credited outlet renamed": (lambda report: rename(report.images.get().credit_outlet, "Credit Renamed"), "Credit Renamed", "Credit Daily"),
 }
 
 

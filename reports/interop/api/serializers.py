@@ -1,6 +1,8 @@
 """
-What the API shows of each thing. A report's gated fields (body, footnotes, quotes) are computed
-only when `report.is_readable_by(user)`, and are null otherwise; everything else is the public teaser.
+What the API shows of each thing. A report's gated fields (body, footnotes, quotes, and its files:
+images, documents, archived sources) are computed only when `report.is_readable_by(user)`, and are
+null otherwise; everything else is the public teaser. A file's `url` is answered by the site under
+the same policy (reports.media.views).
 """
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.models import (
+    ArchivedSource,
     Designation,
+    Document,
     Footnote,
     Organization,
     Outlet,
@@ -17,6 +21,7 @@ from reports.models import (
     Report,
     Role,
 )
+from reports.models.media import ImageRendition, ReportImage
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -111,15 +116,82 @@ class QuoteSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class FileURLField(serializers.Field):
+    """The absolute address of a report's file, answered under the report's access policy."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class RenditionSerializer(serializers.ModelSerializer):
+    url = FileURLField()
+
+    class Meta:
+        model = ImageRendition
+        fields = ["url", "format", "content_type", "width", "height"]
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    url = FileURLField(help_text="The image as uploaded, without its metadata.")
+    credit_outlet = RefSerializer(allow_null=True)
+    renditions = RenditionSerializer(many=True)
+
+    class Meta:
+        model = ReportImage
+        fields = ["position", "url", "content_type", "width", "height", "sha256", "alt_text", "caption", "credit_outlet",
+                  "credit_date", "public_cover", "renditions"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = FileURLField()
+    source_url = address("Where the original comes from.")
+
+    class Meta:
+        model = Document
+        fields = ["url", "title", "kind", "content_type", "size", "sha256", "quote_number", "language", "source", "source_url"]
+
+
+class ArchivedSourceSerializer(serializers.ModelSerializer):
+    url = FileURLField(help_text="The archived copy, byte for byte as captured.")
+
+    class Meta:
+        model = ArchivedSource
+        fields = ["url", "cites", "number", "kind", "content_type", "size", "sha256", "original_url", "captured_at"]
+
+
 class ReportSerializer(ReportSummarySerializer):
-    """A report: the teaser, and for those who may read it the body, footnotes and quotes (null for others)."""
+    """A report: the teaser, and for those who may read it the body, footnotes, quotes and files (null for others)."""
 
     body_html = serializers.SerializerMethodField()
     footnotes = serializers.SerializerMethodField()
     quotes = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    archived_sources = serializers.SerializerMethodField()
 
     class Meta(ReportSummarySerializer.Meta):
-        fields = ReportSummarySerializer.Meta.fields + ["body_html", "footnotes", "quotes"]
+        fields = ReportSummarySerializer.Meta.fields + ["body_html", "footnotes", "quotes", "images", "documents", "archived_sources"]
+
+    @extend_schema_field(ImageSerializer(many=True, allow_null=True))
+    def get_images(self, report):
+        if not self.get_readable(report):
+            return None
+        images = report.images.select_related("credit_outlet").prefetch_related("renditions")
+        return ImageSerializer(images, many=True, context=self.context).data
+
+    @extend_schema_field(DocumentSerializer(many=True, allow_null=True))
+    def get_documents(self, report):
+        return DocumentSerializer(report.documents.all(), many=True, context=self.context).data if self.get_readable(report) else None
+
+    @extend_schema_field(ArchivedSourceSerializer(many=True, allow_null=True))
+    def get_archived_sources(self, report):
+        if not self.get_readable(report):
+            return None
+        return ArchivedSourceSerializer(report.archived_sources.all(), many=True, context=self.context).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_body_html(self, report):

@@ -5,12 +5,14 @@ The file alone rebuilds the archive in an empty database with `import_reports`; 
 data migration creates, are referred to by slug. Authors are not exported: they are desk
 accounts, not archive content. Nor are ids, rendered HTML, created/updated stamps or version
 counters. The same content always gives the same file, byte for byte (see reports/interop/archive.py).
+The files of reports go into the folder PATH.files/ beside it, one per SHA-256 (with - they are
+not written: pass --files DIR).
 """
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.interop.archive import ENTITY_KINDS, dump_archive, export_archive
+from reports.interop.archive import ENTITY_KINDS, dump_archive, export_archive, export_files
 
 
 class Command(BaseCommand):
@@ -18,10 +20,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The file to write; - for standard output.")
+        parser.add_argument("--files", help="The folder to copy the files of reports into (default: PATH.files beside PATH).")
 
-    def handle(self, *args, path, verbosity=1, **options):
+    def handle(self, *args, path, files=None, verbosity=1, **options):
         archive = export_archive()
         text = dump_archive(archive)
+        named = any(report[kind] for report in archive["reports"] for kind in ("images", "documents", "archived_sources"))
+        if files is None and path != "-" and named:
+            files = f"{path}.files"
+        if files is not None:
+            try:
+                export_files(files)
+            except OSError as error:
+                raise CommandError(f"Cannot write the files to {files}: {error.strerror or error}") from error
         if path == "-":
             self.stdout.write(text, ending="")
         else:

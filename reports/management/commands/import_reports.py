@@ -7,6 +7,8 @@ with a problem changes nothing, and the error says what is wrong and where, e.g.
 `reports[3].footnotes[1].position: expected a positive integer`. Tiers are not imported: the file
 refers to them by slug and is refused if it names one this database does not have. With
 --dry-run the import runs in full, says what it would create and update, and is rolled back.
+The files of reports are read from the folder beside PATH that `export_reports` wrote
+(PATH.files/), or from --files; each is checked against its SHA-256 before anything is written.
 """
 import json
 import sys
@@ -27,11 +29,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Check the file and say what would be created or updated, without writing anything.",
         )
+        parser.add_argument("--files", help="The folder of the files the archive names (default: PATH.files beside PATH).")
 
-    def handle(self, *args, path, dry_run=False, verbosity=1, **options):
+    def handle(self, *args, path, dry_run=False, files=None, verbosity=1, **options):
         data = self.read(path)
+        if files is None and path != "-" and Path(f"{path}.files").is_dir():
+            files = f"{path}.files"
         try:
-            summary = import_archive(data, dry_run=dry_run)
+            summary = import_archive(data, files=files, dry_run=dry_run)
         except ArchiveError as error:
             problems = "\n".join(f"  {line}" for line in str(error).splitlines())
             raise CommandError(f"Nothing was imported from {path}:\n{problems}") from error

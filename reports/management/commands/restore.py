@@ -28,8 +28,13 @@ class Command(BaseCommand):
                 answer = input(f"This replaces everything in the database {name} with {path}. Type 'yes' to go on: ")
                 if answer != "yes":
                     raise CommandError("Restore cancelled; nothing was changed.")
-            restore(path, using=database)
+            problems = restore(path, using=database)
         except (BackupError, OSError) as error:
             raise CommandError(f"Restore failed, the database is unchanged: {error}") from error
+        if problems:
+            raise CommandError(
+                f"Restored the database {name} from {path}, but {len(problems)} file(s) of reports are not as recorded:\n"
+                + "\n".join(problems)
+            )
         if verbosity:
-            self.stdout.write(f"Restored the database {name} from {path}.", style_func=self.style.SUCCESS)
+            self.stdout.write(f"Restored the database {name} and the files of reports from {path}.", style_func=self.style.SUCCESS)
