@@ -29,6 +29,7 @@ from reports.models.reports import tags_in_use
 from reports.search.engine import (
     BadKey,
     PageKey,
+    excerpts,
     highlight,
     matching_entities,
     parse_query,
@@ -94,10 +95,9 @@ class SearchView(TemplateView):
         page = search_page(
             parsed, self.request.user, sort=sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
         )
-        reports = page.reports(Report.objects.for_listing())
-        readable = set(
-            Report.objects.readable_by(self.request.user).filter(pk__in=page.ids).values_list("pk", flat=True)
-        )
+        # Not the bodies: a snippet is made from a bounded excerpt of each the visitor may read.
+        reports = page.reports(Report.objects.for_listing().defer("body_html"))
+        readable = excerpts(page.ids, self.request.user)
         context = super().get_context_data(
             query=query, sort=sort, sorts=self.SORTS, filters=filters, page=page,
             next_page=page.next_key.token() if page.next_key else None,
@@ -107,7 +107,7 @@ class SearchView(TemplateView):
             {
                 "report": report,
                 "title": highlight(report.title, parsed),
-                "snippet": snippet(report, parsed, can_read=report.pk in readable),
+                "snippet": snippet(report, parsed, excerpt=readable.get(report.pk)),
             }
             for report in reports
         ]
