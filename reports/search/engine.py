@@ -57,6 +57,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -176,8 +177,13 @@ def tsvector(parts):
     )
 
 
+# Sent once `index_reports` has written new documents: what was found with the old ones is stale
+# (reports/signals.py tells the cache).
+reports_indexed = Signal()
+
+
 def index_reports(reports):
-    """Recompute the search documents of these reports (any Report queryset), in batches."""
+    """Recompute the search documents of these reports (any Report queryset), in batches; then send `reports_indexed`."""
     reports = reports.order_by("pk").prefetch_related(
         "tags", "organizations__aliases", "people__aliases", "outlets__aliases", "footnotes", "quotes"
     )
@@ -196,6 +202,7 @@ def index_reports(reports):
                 cursor.execute(UPDATE_VECTORS.format(rows=rows), [value for document in documents for value in document])
         else:
             Report.objects.bulk_update(batch, ["search_public", "search_full"])
+    reports_indexed.send(sender=Report)
 
 
 _pending = threading.local()
