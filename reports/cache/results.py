@@ -7,8 +7,9 @@ held, or none; staff never share), for one search: its parsed query, filters, so
 as the view gives them (`parts`, which must hold everything the kept part is made from).
 
 Nothing of the visitor is in what is kept: the page around it (the header's account links, the
-CSRF token, messages, the query as typed, the filter form and the page links) is made for each
-request. Entries are kept as of the pages generation (any change to a report, an entity, a tag,
+CSRF token, messages, the query as typed and the page links) is made for each request. The filter
+form's fields, the same for everyone but for the parameters given, are kept for everyone by those
+parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page. Entries are kept as of the pages generation (any change to a report, an entity, a tag,
 a tier, as reports/signals.py names them) and the search generation (replaced when search
 documents are recomputed, after the save's commit: a search made between the commit and the new
 documents is kept as of the old ones and never served), and expire when the next scheduled
@@ -39,27 +40,57 @@ HEADER = "X-Search-Cache"  # hit, miss, or off (not kept for this visitor), for 
 GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
 
 
+def digest(parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def results_key(reader, parts):
-    return f"search-results:{reader}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    return f"search-results:{reader}:{digest(parts)}"
 
 
-def expect_results(request, parts):
-    """Announce, before the visitor is looked up, the entry an anonymous visitor likely reads (no round trip of its own)."""
-    if settings.CONTENT_CACHE_SECONDS > 0 and claimed_user_pk(request) is None:
-        expect(SEARCH_GENERATION, results_key(PUBLIC, parts))
+def filters_key(params):
+    return f"search-filters:{digest(params)}"
+
+
+def expect_search(request, parts, params):
+    """
+    Announce, before the visitor is looked up, what the page will read (`kept_filters`, and
+    `kept_results` for an anonymous visitor's likely class): it comes with that first read, no
+    round trip of its own.
+    """
+    if settings.CONTENT_CACHE_SECONDS > 0:
+        expect(filters_key(params), *(
+            (SEARCH_GENERATION, results_key(PUBLIC, parts)) if claimed_user_pk(request) is None else ()
+        ))
 
 
 def kept_results(user, parts, make):
     """(what make() returns, "hit", "miss" or "off"): kept for the user's reader class and `parts`, or made now."""
     reader = reader_class(user)
-    if reader is None or settings.CONTENT_CACHE_SECONDS <= 0:
+    if reader is None:
         return make(), "off"
-    key = results_key(reader, parts)
+    return kept(results_key(reader, parts), GENERATIONS, make)
+
+
+def kept_filters(params, make):
+    """
+    What make() returns for the search's filter form (its fields as HTML): the same for everyone,
+    made from the list's public choices (series, tags in use, entities: the pages generation) and
+    the filter parameters as given (`params`, which must hold every one the form reads), kept for
+    every visitor; no reader class, nothing of the visitor.
+    """
+    return kept(filters_key(params), (PAGES_GENERATION,), make)[0]
+
+
+def kept(key, generations, make):
+    """(make(), "hit", "miss" or "off"): kept under `key` as of `generations`, or made now (and kept)."""
+    if settings.CONTENT_CACHE_SECONDS <= 0:
+        return make(), "off"
     try:
-        found = read_many([*GENERATIONS, key])
-        tokens = tuple(generation(name, found) for name in GENERATIONS)
+        found = read_many([*generations, key])
+        tokens = tuple(generation(name, found) for name in generations)
     except Exception:  # a cache server that is down costs speed, not pages
-        logger.warning("Search results cache unavailable", exc_info=True)
+        logger.warning("Search cache unavailable", exc_info=True)
         return make(), "off"
     value = lookup(found, key, tokens)
     if value is not MISSING:

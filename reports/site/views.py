@@ -15,7 +15,7 @@ from reports.cache.content import SharedContentMixin
 from reports.cache.privacy import for_no_one
 from reports.cache.reads import expect_read_claim, record_read
 from reports.cache.results import HEADER as RESULTS_HEADER
-from reports.cache.results import expect_results, kept_results
+from reports.cache.results import expect_search, kept_filters, kept_results
 from reports.cache.signed_in import claimed_user_pk
 from reports.models import (
     Follow,
@@ -105,9 +105,13 @@ class SearchView(TemplateView):
             key = PageKey(sort)
         # Everything the kept part is made from (reports.cache.results), the visitor's reader class aside.
         search = (parsed, filters.applied(), key, self.paginate_by)
-        expect_results(self.request, search)
+        # The form's fields show its choices and the parameters as given (an ignored one too).
+        given = tuple((name, self.request.GET.getlist(name)) for name in filters.fields)
+        expect_search(self.request, search, given)
         made, self.kept = kept_results(self.request.user, search, lambda: self.results(parsed, filters, key))
+        filter_fields = kept_filters(given, lambda: render_to_string("includes/filter_fields.html", {"filters": filters}))
         context = super().get_context_data(
+            filter_fields=mark_safe(filter_fields),
             query=query, sort=sort, sorts=self.SORTS, filters=filters, page=made["page"],
             next_page=made["page"].next_key.token() if made["page"].next_key else None,
             kept_profiles=mark_safe(made["profiles"]), kept_results=mark_safe(made["results"]), **kwargs,

@@ -178,10 +178,10 @@ def test_what_is_not_on_pages_shows_on_no_page(visitors, gated, premium):
 
 
 def kept_part(client, params):
-    """What the search results cache keeps of a search page (its profile cards and results), made afresh."""
+    """What the search cache keeps of a search page (its profile cards, results and filter fields)."""
     response = client.get(reverse("search"), params)
     assert response.status_code == 200
-    return response.context["kept_profiles"] + response.context["kept_results"]
+    return response.context["kept_profiles"] + response.context["kept_results"] + response.context["filter_fields"]
 
 
 def test_what_is_kept_of_a_search_differs_only_by_reader_class(visitors, gated):
@@ -234,18 +234,22 @@ def filtered_desk(premium):
 
 def test_every_parameter_that_changes_what_is_kept_of_a_search_is_in_its_key(client, settings, monkeypatch, filtered_desk):
     """
-    The results cache's key (SearchView: the parsed query, the filters applied, the page key and
-    size) ↔ what SearchView.results makes: asked one after another, every search is served what
-    it would be made afresh, whatever was kept before it.
+    The search cache's keys (SearchView: the parsed query, the filters applied, the page key and
+    size; the filter parameters as given) ↔ what SearchView.results and includes/filter_fields.html
+    make: asked one after another, every search is served what it would be made afresh, whatever
+    was kept before it.
     """
     monkeypatch.setattr(SearchView, "paginate_by", 1)
     settings.CONTENT_CACHE_SECONDS = 0
     first_page = client.get(reverse("search"), {"q": "militia", "sort": "date"}).context["next_page"]
     asked = [{"q": "militia"}, {"q": "militia", "sort": "date"}, {"q": "militia", "sort": "date", "after": first_page}]
     asked += [{"q": "MILITIA"}, {"q": "militia -everything"}, {"q": "militia report"}]
+    # Ignored filters narrow nothing, and the form shows them as given.
+    asked += [{"q": "militia", "since": "garbage"}, {"q": "militia", "series": "no-such-series"}]
     filters = [{"q": "militia", name: value} for name, values in sample_values(ReportFilterForm({})).items() for value in values]
     fresh = [kept_part(client, params) for params in asked + filters]
     assert fresh[2] != fresh[1] and fresh[3] == fresh[0] != fresh[4] and fresh[5] != fresh[0]
+    assert fresh[6] != fresh[0] != fresh[7], "shown as given, and marked invalid"
     assert all(made != fresh[0] for made in fresh[len(asked):]), "each filter narrows the results here"
     settings.CONTENT_CACHE_SECONDS = 600
     every = list(zip(asked + filters, fresh))
