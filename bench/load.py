@@ -15,7 +15,13 @@ the user, as a returning browser has) are made, and gunicorn serves the site
 bench/settings.py and bench/urls.py) with 2 × cores sync workers. `wrk` (apt-get install wrk) then
 loads, with 50 connections for --duration seconds after a warm-up, in turn: the home page, the
 report list, a gated report's page as an anonymous visitor (the teaser) and as the subscriber (the
-full text), the site feed and a search, each between two measurements of the minimal view, whose
+full text), the site feed, a search (one fixed query), the search page with a small fixed set of
+queries going round (REPEATED_QUERIES: what kept results answer once each is made) and the
+search page with a query never asked before on every request (`bench/wrk_search.lua`: two words
+of the corpus's vocabulary, the 300 commonest of its titles and summaries, joined by OR, and a
+word no report holds left out, which makes each query one of its own, so that no cache of results
+can help; with NEW_QUERY_CONNECTIONS connections, its row read for p50/p95/p99), each between two
+measurements of the minimal view, whose
 mean throughput there is the page's baseline (what the machine serves drifts during a run: a
 baseline on one side only would count the drift against or for the page), --rounds times (the
 median ratio counts); the sizes are measured one after the other for each page, so that they see the same
@@ -28,10 +34,13 @@ targets of issue #7, and list and detail latency at each size as a ratio to the 
 writes it to bench/results/load.md.
 """
 import argparse
+import collections
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,8 +66,17 @@ from bench.search import (  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "load.md"
 WRK_SCRIPT = ROOT / "bench" / "wrk_summary.lua"
+WRK_SEARCH = ROOT / "bench" / "wrk_search.lua"
 SEARCH = "Hezbollah drone"
+# The search page with a few queries going round, each thread in turn: names, spellings, a phrase,
+# OR, an exclusion, a common and a rare word (bench/search.py's classes).
+REPEATED_QUERIES = [
+    "Hizbullah", "Hezbollah", "Nasr Allah", '"Red Sea" shipping', "drone OR rocket", "militia -Iraq", "statement", "Rubymar",
+]
+NEW_QUERY_CONNECTIONS = 16
+VOCABULARY = 300  # the commonest words of titles and summaries that new queries are made of
 BASELINE = "minimal view"
+NEW_QUERIES, REPEATING = "search page, new query each request", "search page, repeating queries"
 # (label, address key, as the subscriber): the address keys are filled in by prepare().
 PAGES = [
     (BASELINE, "minimal", False),
@@ -68,7 +86,11 @@ PAGES = [
     ("report detail, subscriber", "detail", True),
     ("feed", "feed", False),
     ("search", "search", False),
+    (REPEATING, "search_page", False),
+    (NEW_QUERIES, "search_page", False),
 ]
+# Pages loaded by bench/wrk_search.lua: (its mode, connections; None: --connections).
+SEARCH_LOADS = {REPEATING: ("repeat", None), NEW_QUERIES: ("new", NEW_QUERY_CONNECTIONS)}
 NO_CACHE, PAGE_CACHE_OFF, PAGE_CACHE_ON = "no cache", "page cache off", "page cache on"
 # (title, page cache on?, content cache on?)
 RUNS = [(NO_CACHE, False, False), (PAGE_CACHE_OFF, False, True), (PAGE_CACHE_ON, True, True)]
@@ -135,9 +157,20 @@ def prepare_here(database_url, reports):
         ),
         "addresses": {
             "minimal": "/bench/minimal/", "home": "/", "list": "/reports/", "detail": gated.get_absolute_url(),
-            "feed": "/feeds/rss/", "search": f"/search/?q={SEARCH.replace(' ', '+')}",
+            "feed": "/feeds/rss/", "search": f"/search/?q={SEARCH.replace(' ', '+')}", "search_page": "/search/",
         },
+        "vocabulary": vocabulary(Report.objects.published()),
     }))
+
+
+def vocabulary(reports, sample=5000):
+    """The VOCABULARY commonest words (four letters or more, no digits) of the titles and summaries of `sample` reports."""
+    counted = collections.Counter(
+        word.lower()
+        for title, summary in reports.order_by("-published_at").values_list("title", "summary")[:sample]
+        for word in re.findall(r"[^\W\d_]{4,}", f"{title} {summary}")
+    )
+    return [word for word, _ in counted.most_common(VOCABULARY)]
 
 
 @contextlib.contextmanager
@@ -221,11 +254,14 @@ def drain(server):
         urllib.request.urlopen(f"{server}/bench/minimal/", timeout=120).read()
 
 
-def wrk(url, seconds, connections, cookie=None):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(WRK_SCRIPT)]
+def wrk(url, seconds, connections, cookie=None, script=WRK_SCRIPT, script_args=()):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, url], check=True, stdout=subprocess.PIPE, text=True).stdout
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     for key in ("p50", "p95", "p99", "max"):
@@ -252,9 +288,15 @@ def measure(args, sizes, run, redis_url, log_directory):
         def load(size, server, label, key, as_subscriber):
             url = server + size["addresses"][key]
             cookie = size["subscriber_cookie"] if as_subscriber else None
-            wrk(url, args.warmup, args.connections, cookie)
+            connections, lua = args.connections, {}
+            if label in SEARCH_LOADS:
+                mode, connections = SEARCH_LOADS[label][0], SEARCH_LOADS[label][1] or args.connections
+                lua = {"script": WRK_SEARCH, "script_args": search_load(mode, size, log_directory)}
+            wrk(url, args.warmup, connections, cookie, **lua)
             drain(server)
-            result = wrk(url, args.duration, args.connections, cookie)
+            if label in SEARCH_LOADS:  # new queries for the measurement too, not the warm-up's again
+                lua["script_args"] = search_load(SEARCH_LOADS[label][0], size, log_directory)
+            result = wrk(url, args.duration, connections, cookie, **lua)
             drain(server)
             log(f"  {title:14}  {size['reports']:>7,} reports  {label:26} "
                 f"{result['rps']:7.1f}/s  p50 {result['p50']:7.1f}  p95 {result['p95']:7.1f}  "
@@ -282,6 +324,20 @@ def measure(args, sizes, run, redis_url, log_directory):
             results[count, BASELINE] = median(measured, lambda result: result["rps"])
             results[count, BASELINE]["baseline_rps"] = results[count, BASELINE]["rps"]
     return results
+
+
+_seeds = itertools.count(1)
+
+
+def search_load(mode, size, log_directory):
+    """The arguments of bench/wrk_search.lua: the file of words (new) or queries (repeat), and for new queries a seed of their own."""
+    if mode == "repeat":
+        path = Path(log_directory) / "repeated-queries.txt"
+        path.write_text("\n".join(REPEATED_QUERIES) + "\n")
+        return [mode, str(path)]
+    path = Path(log_directory) / f"vocabulary-{size['reports']}.txt"
+    path.write_text("\n".join(size["vocabulary"]) + "\n")
+    return [mode, str(path), str(next(_seeds))]
 
 
 def median(results, key):
@@ -314,7 +370,8 @@ def markdown(args, sizes, runs, command, load):
         "",
         f"Run by `bench/load.py` on {dt.date.today():%Y-%m-%d}: `{command}`",
         "",
-        f"{machine()}; gunicorn with {args.workers} sync workers; wrk, 2 threads, {args.connections} connections, "
+        f"{machine()}; gunicorn with {args.workers} sync workers; wrk, 2 threads, {args.connections} connections "
+        f"({NEW_QUERIES}: {NEW_QUERY_CONNECTIONS}), "
         f"{args.duration} s per measurement after {args.warmup} s of warm-up; load generator and server on the same machine; "
         f"{load}. Sizes: " + ", ".join(f"{size['reports']:,} reports ({size['published']:,} published)" for size in sizes)
         + f". Ratios: a page's requests per second over the mean of the minimal view's, measured right before and"

@@ -7,7 +7,9 @@ Keep what the cache keeps current (reports.cache.store), each change named for w
 save, deletion or link change of what public pages show (every model of this app and of taggit,
 but for records of readers and their activity, NOT_ON_PAGES) is `pages_changed`; a subscription or
 membership's is `holdings_changed` (reports.cache.readers); a user's is `user_changed`
-(reports.cache.signed_in).
+(reports.cache.signed_in); search documents recomputed (after the commit, so after the save's
+`pages_changed`) are `search_index_changed` (search results kept per reader class,
+reports.cache.results).
 
 Keep the desk's history whole: each revision that holds a report gets a snapshot of the report's
 content and state once the revision is saved (see reports.desk.history).
@@ -23,7 +25,7 @@ from reversion.signals import post_revision_commit
 from taggit.models import Tag
 
 from reports.cache.signed_in import user_changed
-from reports.cache.store import holdings_changed, pages_changed
+from reports.cache.store import holdings_changed, pages_changed, search_index_changed
 from reports.desk.history import record_snapshots
 from reports.models import (
     AlertState,
@@ -54,7 +56,7 @@ from reports.models import (
     SubscriptionRequest,
     Trial,
 )
-from reports.search.engine import schedule_indexing
+from reports.search.engine import reports_indexed, schedule_indexing
 
 # Pages never show these, and some change on every read: they must not empty the page cache.
 NOT_ON_PAGES = {
@@ -86,6 +88,11 @@ def page_links_changed(sender, action, **kwargs):
 @receiver(post_delete, sender=InstitutionMembership)
 def subscription_or_membership_changed(sender, **kwargs):
     holdings_changed()
+
+
+@receiver(reports_indexed)
+def search_documents_changed(sender, **kwargs):
+    search_index_changed()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -44,6 +44,7 @@ SHOWN_TO_READERS = {
     "organization": {QUOTE, ORIGINAL},
     "person": {QUOTE, ORIGINAL},
     "outlet": {QUOTE, ORIGINAL},
+    "search": {BODY},  # the snippet: the summary, then the body
 }
 
 
@@ -125,6 +126,7 @@ class Desk:
             "tag_feed": "/tags/militias/atom/",
             "organization_feed": f"/organizations/{self.organization.slug}/rss/",
             "sitemap": "/sitemap.xml",
+            "search": f"/search/?q={TITLE.rsplit('-', 1)[1]}",  # found by its title, for everyone
         }
 
     def add_files(self):

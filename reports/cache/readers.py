@@ -24,7 +24,7 @@ from reports.cache.store import (
     remembered,
 )
 from reports.models import InstitutionNetwork
-from reports.models.readers import best_of, held_rank, network_institution
+from reports.models.readers import best_of, held_rank, network_institution, reader_rank
 from reports.ops.client import client_ip
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,24 @@ def cached_reader_access(user):
             key, lambda: held_rank(user), timeout=HOLDINGS_SECONDS, generations=(PAGES_GENERATION, HOLDINGS_GENERATION)
         )
     return best_of(held, cached_network_institution(getattr(user, "client_ip", None)))
+
+
+# The reader class of everyone the access policy gives no tier: anonymous visitors and readers
+# without a subscription alike (both read complimentary reports alone).
+PUBLIC = "public"
+
+
+def reader_class(user):
+    """
+    Who gets the same answers from the access policy (reports.models.reports.readable_condition),
+    as a short name: PUBLIC for those it gives no tier, "rank-N" for those whose highest tier
+    (their own, an institution's, their network's) ranks N, which is all it asks of them; None
+    for staff (the desk reads everything, and previews), whose answers are never shared.
+    """
+    if user.is_staff:
+        return None
+    rank = reader_rank(user)
+    return PUBLIC if rank is None else f"rank-{rank}"
 
 
 def cached_network_institution(ip):

@@ -8,9 +8,9 @@ here, and so does every change that makes it stale.
   request writes here is seen by its own later reads. Outside a request (commands, tests calling
   functions directly) every read goes to the cache.
 - **Generations.** Everything kept is kept *as of* one or more generations: tokens in the cache
-  that a change replaces (`pages_changed`, `holdings_changed`, and the user's own in
-  reports.cache.signed_in). An entry of another generation is a miss on every process and server,
-  whatever it held; nothing is looked for and deleted.
+  that a change replaces (`pages_changed`, `holdings_changed`, `search_index_changed`, and the
+  user's own in reports.cache.signed_in). An entry of another generation is a miss on every
+  process and server, whatever it held; nothing is looked for and deleted.
 - **Entries.** `lookup()` and `keep()` read and write an entry (its generations, when it expires,
   its value); `remembered()` is the two around a function.
 - **A cache that cannot be asked** costs speed, never a page or a wrong answer: reads fall back to
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 PAGES_GENERATION = "page-cache:generation"  # replaced by any change to what public pages show
 HOLDINGS_GENERATION = "access:generation"  # replaced when a subscription or membership changes
+SEARCH_GENERATION = "search:generation"  # replaced when reports' search documents are recomputed
 MISSING = object()  # what lookup() finds when nothing fresh is kept
 
 
@@ -138,6 +139,11 @@ def pages_changed():
 def holdings_changed():
     """A subscription or membership changed: what readers hold is read again."""
     replace_generation(HOLDINGS_GENERATION)
+
+
+def search_index_changed():
+    """Reports' search documents were recomputed (after a save's commit, or rebuilt): every kept search result is stale."""
+    replace_generation(SEARCH_GENERATION)
 
 
 _unbumped = set()  # generations a commit could not replace: tried again by `replace_left_over`

@@ -49,12 +49,15 @@ import functools
 import re
 import threading
 from dataclasses import dataclass
+from html import unescape
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F, Q, Value
+from django.db.models.functions import Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -86,6 +89,11 @@ FIRST_BAND = 20
 NEXT_BAND = 3
 BANDS = 4
 SNIPPET_WORDS = 40
+# How much of a readable report's body (characters of its HTML) a snippet looks for the query in:
+# about 3,000 words: the whole of a report of ordinary length (the benchmark corpus's are 2-3 KB),
+# the first ten printed pages or so of a long transcript. Stripping and scanning that much costs
+# about a millisecond a result at most (each distinct word folded once per process: `token_lexemes`).
+EXCERPT_CHARS = 20_000
 # PostgreSQL's limits: a lexeme of at most 2,046 bytes, positions up to 16,383, 256 of them a lexeme.
 LONGEST_LEXEME = 2046
 LAST_POSITION = 16383
@@ -171,12 +179,18 @@ def tsvector(parts):
     )
 
 
+# Sent once `index_reports` has written new documents: what was found with the old ones is stale
+# (reports/signals.py tells the cache).
+reports_indexed = Signal()
+
+
 def index_reports(reports):
     """
     Make again the search documents of these reports (any Report queryset) and the parts their
     pages keep (Report.reader_text_html, Report.filed_under), in batches. Each batch locks its
     reports until it has written them and cleared their `derived_pending`: a save that commits
     meanwhile waits, then marks them again, so what is cleared is never older than a commit.
+    Then sends `reports_indexed`.
     """
     ids = list(reports.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), INDEX_BATCH):
@@ -188,6 +202,7 @@ def index_reports(reports):
                 .prefetch_related(*DOCUMENT_SOURCES)
             )
             index_batch(batch)
+    reports_indexed.send(sender=Report)
 
 
 # What a report's documents and the links it keeps are made of, read for a whole batch at once; its
@@ -678,24 +693,56 @@ def whole_word(word, field):
 # -- Snippets ----------------------------------------------------------------------------------
 
 
+def excerpts(ids, user):
+    """
+    {id: the first EXCERPT_CHARS characters of the body's HTML} of the reports among `ids` that
+    `user` may read (the access policy); the others are left out. Read by the database, which
+    decompresses a long body only as far as that (substr of a TOASTed value), never the whole
+    document: a result page asks for twenty bounded excerpts, not twenty bodies.
+    """
+    bounded = Substr("body_html", 1, EXCERPT_CHARS)
+    return dict(Report.objects.readable_by(user).filter(pk__in=ids).annotate(excerpt=bounded).values_list("pk", "excerpt"))
+
+
+def plain_text(html):
+    """The text of HTML cut off anywhere (an excerpt): a tag cut short at the end is dropped, entities read."""
+    if html.rfind("<") > html.rfind(">"):
+        html = html[: html.rfind("<")]
+    return unescape(strip_tags(html))
+
+
+@functools.lru_cache(maxsize=50_000)
+def token_lexemes(token):
+    """The lexemes of a word as it stands in a text (punctuation and all): a text repeats a small vocabulary."""
+    return frozenset(search_words(token))
+
+
 def highlight(text, parsed, *, limit=None):
     """
     `text` escaped, with the words the query matched in <mark>; with `limit`, a window of that
-    many words around the first match (or the start).
+    many words around the first match (or the start). Only the words up to the first match and
+    those of the window are looked at.
     """
     wanted = parsed.positive_words
+
+    def matches(word):
+        return not wanted.isdisjoint(token_lexemes(word))
+
     source = text.split()
-    hits = [i for i, word in enumerate(source) if wanted.intersection(search_words(word))]
     start, end = 0, len(source)
     if limit and len(source) > limit:
-        start = max(0, min(hits[0] - limit // 4 if hits else 0, len(source) - limit))
+        first = next((at for at, word in enumerate(source) if matches(word)), 0)
+        start = max(0, min(first - limit // 4, len(source) - limit))
         end = start + limit
-    hit_set = set(hits)
-    marked = [f"<mark>{escape(source[i])}</mark>" if i in hit_set else escape(source[i]) for i in range(start, end)]
+    marked = [f"<mark>{escape(word)}</mark>" if matches(word) else escape(word) for word in source[start:end]]
     return mark_safe(("… " if start else "") + " ".join(marked) + (" …" if end < len(source) else ""))
 
 
-def snippet(report, parsed, *, can_read):
-    """The excerpt shown under a result: from the text for those who may read it, else the summary alone."""
-    text = f"{report.summary} {strip_tags(report.body_html)}" if can_read else report.summary
+def snippet(report, parsed, *, excerpt=None):
+    """
+    The excerpt shown under a result: for a reader, from the summary and the start of the body
+    (`excerpt`, as `excerpts` gives it: a match past EXCERPT_CHARS is not looked for, and the
+    window shows the summary); for anyone else (no excerpt), from the summary alone.
+    """
+    text = report.summary if excerpt is None else f"{report.summary} {plain_text(excerpt)}"
     return highlight(text, parsed, limit=SNIPPET_WORDS)

@@ -61,6 +61,13 @@ class ReportFilterForm(forms.Form):
             reports = reports.filter(published_at__date__lte=values["until"])
         return reports
 
+    def applied(self):
+        """The filters `filter()` applies, as (name, value) pairs of plain values: for keys of what they narrow."""
+        self.is_valid()
+        return tuple(
+            (name, str(getattr(value, "pk", value))) for name, value in sorted(self.cleaned_data.items()) if value
+        )
+
     @property
     def ignored(self):
         """Labels of the filters that were given but could not be used."""

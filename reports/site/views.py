@@ -4,13 +4,17 @@ Public pages. Every view that shows reports starts from the access policy on `Re
 """
 from urllib.parse import urlencode
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from reports.cache.content import SharedContentMixin
 from reports.cache.privacy import for_no_one
 from reports.cache.reads import expect_read_claim, record_read
+from reports.cache.results import HEADER as RESULTS_HEADER
+from reports.cache.results import expect_search, kept_filters, kept_results
 from reports.cache.signed_in import claimed_user_pk
 from reports.models import (
     Follow,
@@ -29,6 +33,7 @@ from reports.models.reports import tags_in_use, with_tag_lists
 from reports.search.engine import (
     BadKey,
     PageKey,
+    excerpts,
     highlight,
     matching_entities,
     parse_query,
@@ -77,11 +82,18 @@ class SearchView(TemplateView):
     /search/?q=…: reports the visitor may find, with highlighted snippets, the list filters and
     pages (each after the key of the one before: `after`, signed; a key this site did not make
     gives the first page); organizations, people and outlets whose names match come first, as cards.
+    The matches, their count, the cards and the results are made once per reader class and search
+    (reports.cache.results), the rest of the page for each request.
     """
 
     template_name = "reports/search.html"
     paginate_by = 20
     SORTS = {"relevance": "Relevance", "date": "Newest first"}
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response[RESULTS_HEADER] = self.kept
+        return response
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:500]
@@ -89,32 +101,51 @@ class SearchView(TemplateView):
         sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
         filters = ReportFilterForm(self.request.GET)
         try:
-            key = PageKey.read(self.request.GET["after"], sort) if self.request.GET.get("after") else None
+            key = PageKey.read(self.request.GET["after"], sort) if self.request.GET.get("after") else PageKey(sort)
         except BadKey:
-            key = None
-        page = search_page(
-            parsed, self.request.user, sort=sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
-        )
-        reports = page.reports(Report.objects.for_listing())
-        readable = set(
-            Report.objects.readable_by(self.request.user).filter(pk__in=page.ids).values_list("pk", flat=True)
-        )
+            key = PageKey(sort)
+        # Everything the kept part is made from (reports.cache.results), the visitor's reader class aside.
+        search = (parsed, filters.applied(), key, self.paginate_by)
+        # The form's fields show its choices and the parameters as given (an ignored one too).
+        given = tuple((name, self.request.GET.getlist(name)) for name in filters.fields)
+        expect_search(self.request, search, given)
+        made, self.kept = kept_results(self.request.user, search, lambda: self.results(parsed, filters, key))
+        filter_fields = kept_filters(given, lambda: render_to_string("includes/filter_fields.html", {"filters": filters}))
         context = super().get_context_data(
-            query=query, sort=sort, sorts=self.SORTS, filters=filters, page=page,
-            next_page=page.next_key.token() if page.next_key else None,
-            entities=matching_entities(parsed) if parsed else {}, **kwargs,
+            filter_fields=mark_safe(filter_fields),
+            query=query, sort=sort, sorts=self.SORTS, filters=filters, page=made["page"],
+            next_page=made["page"].next_key.token() if made["page"].next_key else None,
+            kept_profiles=mark_safe(made["profiles"]), kept_results=mark_safe(made["results"]), **kwargs,
         )
-        context["results"] = [
-            {
-                "report": report,
-                "title": highlight(report.title, parsed),
-                "snippet": snippet(report, parsed, can_read=report.pk in readable),
-            }
-            for report in reports
-        ]
         if filters.ignored:
             context["ignored_filters"] = filters.ignored
         return context
+
+    def results(self, parsed, filters, key):
+        """
+        The page of matches for the visitor, and its profile cards and results as HTML made from
+        that alone (no request, nothing of the visitor but what the access policy lets them find).
+        """
+        page = search_page(
+            parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
+        )
+        # Not the bodies: a snippet is made from a bounded excerpt of each the visitor may read.
+        reports = page.reports(Report.objects.for_listing().defer("body_html"))
+        readable = excerpts(page.ids, self.request.user)
+        results = [
+            {
+                "report": report,
+                "title": highlight(report.title, parsed),
+                "snippet": snippet(report, parsed, excerpt=readable.get(report.pk)),
+            }
+            for report in reports
+        ]
+        entities = matching_entities(parsed) if parsed else {}
+        return {
+            "page": page,
+            "profiles": render_to_string("includes/search_profiles.html", {"entities": entities}),
+            "results": render_to_string("includes/search_results.html", {"page": page, "results": results}),
+        }
 
 
 class ReportDetailView(SharedContentMixin, DetailView):

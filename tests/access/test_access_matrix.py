@@ -13,6 +13,7 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.utils import timezone
 
 from reports.models import Report
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 SURFACES = [
     "detail", "print", "home", "list", "list_filtered", "related", "series", "tag", "organization",
-    "person", "outlet", "feed_rss", "feed_atom", "series_feed", "tag_feed", "organization_feed", "sitemap",
+    "person", "outlet", "feed_rss", "feed_atom", "series_feed", "tag_feed", "organization_feed", "sitemap", "search",
 ]
 
 
@@ -73,6 +74,26 @@ def test_gated_text_appears_exactly_where_the_visitor_may_read_it(client, kind, 
         assert "private" in response["Cache-Control"], "gated text must never be kept by a shared cache"
     # The teaser stays public everywhere: the report is listed, by title (the sitemap: by address).
     assert (desk.report.slug if surface == "sitemap" else TITLE) in content
+
+
+@pytest.mark.parametrize("kind", VISITORS)
+def test_search_through_the_cache_shows_gated_text_exactly_to_readers(kind):
+    """
+    Search results are kept per reader class (reports/cache/results.py): made first for every other
+    kind of visitor, by a word of the title (everyone finds the report) and of the body alone (its
+    readers do), then asked for by this one.
+    """
+    desk = Desk()
+    searches = [desk.surfaces()["search"], f"/search/?q={BODY.rsplit('-', 1)[1]}"]
+    visitors = {other: make_visitor(other) for other in VISITORS}
+    for other in [*(other for other in VISITORS if other != kind), kind]:
+        client = Client()
+        answers = [fetch(client, visitors[other], url) for url in searches]
+    by_title, by_body = [answer.content.decode() for answer in answers]
+    expected = SHOWN_TO_READERS["search"] if kind in READERS else set()
+    assert {marker for marker in GATED_MARKERS if marker in by_title} == expected and TITLE in by_title
+    assert {marker for marker in GATED_MARKERS if marker in by_body} == expected
+    assert (TITLE in by_body) is (kind in READERS), "a word of the body finds the report for its readers alone"
 
 
 @pytest.mark.parametrize("kind", VISITORS)

@@ -129,6 +129,14 @@ class TestOneRoundTrip:
         client.get(gated.get_absolute_url())
         assert len(round_trips.all_calls) == 1
 
+    def test_an_anonymous_visitors_kept_search_results_cost_one_round_trip(self, client, gated, round_trips):
+        for _ in range(2):  # indexing what the test's transaction left pending, then made and kept
+            client.get("/search/", {"q": "report"})
+        round_trips.reset()
+        response = client.get("/search/", {"q": "report"})
+        assert response["X-Search-Cache"] == "hit"
+        assert [name for name, _keys in round_trips.calls] == ["get_many"]
+
     def test_a_first_read_costs_one_more_round_trip_to_claim_it(self, client, gated, round_trips):
         client.get(gated.get_absolute_url())  # the teaser, kept
         client.force_login(SubscriptionFactory(tier=tier("premium")).user)

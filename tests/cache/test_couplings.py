@@ -6,7 +6,11 @@ What the caches assume of the rest of the site, each test named for the coupling
   may differ only by kind, and a report page (reports/report_detail.html and its includes) only by
   audience and kind;
 - saving what is NOT_ON_PAGES (reports/signals.py) leaves kept pages as they are: so no public page
-  may show it.
+  may show it;
+- search results are kept per *reader class* (reports.cache.readers.reader_class) and search (the
+  parsed query, the filters applied, the page key: reports.site.views.SearchView): so what is kept
+  of a search page (its results and profile cards) may differ only by reader class, and every
+  parameter that changes it must be part of the search.
 
 Each page is made afresh for each visitor here (no cache), and compared with the others' of the same
 kind and audience, their CSRF tokens aside.
@@ -21,6 +25,7 @@ from django.utils import timezone
 from reversion.models import Revision
 
 from reports.cache.content import visitor_kind
+from reports.cache.readers import reader_class
 from reports.models import (
     AlertState,
     APIToken,
@@ -36,9 +41,17 @@ from reports.models import (
     SubscriptionRequest,
     Trial,
 )
+from reports.models import Country, Tier
+from reports.site.views import SearchView
 from reports.signals import NOT_ON_PAGES
+from reports.site.forms import ReportFilterForm
 from tests.factories import (
+    OrganizationFactory,
+    OutletFactory,
+    PersonFactory,
+    ProgrammeFactory,
     ReportFactory,
+    SeriesFactory,
     StaffFactory,
     SubscriptionFactory,
     UserFactory,
@@ -137,6 +150,7 @@ def test_what_is_not_on_pages_shows_on_no_page(visitors, gated, premium):
     urls = [
         reverse("home"), reverse("report_list"), gated.get_absolute_url(), reverse("report_print", args=[gated.slug]),
         reverse("series_detail", args=[gated.series.slug]), reverse("feed_rss"), reverse("sitemap"),
+        f"{reverse('search')}?q=premium+readers",
     ]
     before = [[page(client, url) for url in urls] for client in watching]
 
@@ -161,3 +175,83 @@ def test_what_is_not_on_pages_shows_on_no_page(visitors, gated, premium):
     assert {type(instance) for instance in made} == NOT_ON_PAGES, "a model added to NOT_ON_PAGES needs a row here"
     after = [[page(client, url) for url in urls] for client in watching]
     assert after == before
+
+
+def kept_part(client, params):
+    """What the search cache keeps of a search page (its profile cards, results and filter fields)."""
+    response = client.get(reverse("search"), params)
+    assert response.status_code == 200
+    return response.context["kept_profiles"] + response.context["kept_results"] + response.context["filter_fields"]
+
+
+def test_what_is_kept_of_a_search_differs_only_by_reader_class(visitors, gated):
+    """reader_class ↔ the access policy and SearchView.results: one kept part per class, staff apart."""
+    made = {}
+    for clients in visitors.values():
+        for client in clients:
+            user = client.get(reverse("home")).wsgi_request.user
+            parts = tuple(kept_part(client, {"q": query}) for query in (GATED.rsplit("-", 1)[1], "premium readers"))
+            made.setdefault(reader_class(user), set()).add(parts)
+    premium, jttm = (f"rank-{tier.rank}" for tier in (gated.required_tier, Tier.objects.get(slug="jttm")))
+    assert set(made) == {None, "public", jttm, premium}, "staff apart; the public; each tier's readers"
+    assert all(len(parts) == 1 for reader, parts in made.items() if reader is not None), "kept parts differ within a class"
+    assert {reader: GATED in next(iter(parts))[1] for reader, parts in made.items() if reader is not None} == {
+        "public": False, jttm: False, premium: True,
+    }
+
+
+def sample_values(form):
+    """A value for each of the search's filters that narrows the results of `filtered_desk`, by the field's kind."""
+    values = {}
+    for name, field in form.fields.items():
+        if hasattr(field, "queryset"):
+            values[name] = [getattr(choice, field.to_field_name) for choice in field.queryset.filter(slug__startswith="kept-")]
+        elif name in ("since", "until"):
+            values[name] = [(timezone.localdate() - dt.timedelta(days=5)).isoformat()]
+        elif hasattr(field, "choices"):
+            values[name] = [value for value, _ in field.choices if value]
+        else:
+            raise AssertionError(f"the filter {name!r} needs a sample value here, and the search results' key needs it")
+        assert values[name], f"no sample value for the filter {name!r}"
+    return values
+
+
+@pytest.fixture
+def filtered_desk(premium):
+    """Two reports of the same words, apart in every filter: one old, free and filed under everything; one new and gated."""
+    old = ReportFactory(
+        title="Militia report filed under everything", required_tier=None,
+        series=SeriesFactory(slug="kept-series"), programme=ProgrammeFactory(slug="kept-programme"),
+        published_at=timezone.now() - dt.timedelta(days=10),
+    )
+    old.tags.add("kept-tag")
+    old.organizations.add(OrganizationFactory(slug="kept-organization"))
+    old.people.add(PersonFactory(slug="kept-person"))
+    old.outlets.add(OutletFactory(slug="kept-outlet"))
+    old.countries.add(Country.objects.create(name="Kept country", slug="kept-country"))
+    ReportFactory(title="Militia report filed under nothing", required_tier=premium)
+
+
+def test_every_parameter_that_changes_what_is_kept_of_a_search_is_in_its_key(client, settings, monkeypatch, filtered_desk):
+    """
+    The search cache's keys (SearchView: the parsed query, the filters applied, the page key and
+    size; the filter parameters as given) ↔ what SearchView.results and includes/filter_fields.html
+    make: asked one after another, every search is served what it would be made afresh, whatever
+    was kept before it.
+    """
+    monkeypatch.setattr(SearchView, "paginate_by", 1)
+    settings.CONTENT_CACHE_SECONDS = 0
+    first_page = client.get(reverse("search"), {"q": "militia", "sort": "date"}).context["next_page"]
+    asked = [{"q": "militia"}, {"q": "militia", "sort": "date"}, {"q": "militia", "sort": "date", "after": first_page}]
+    asked += [{"q": "MILITIA"}, {"q": "militia -everything"}, {"q": "militia report"}]
+    # Ignored filters narrow nothing, and the form shows them as given.
+    asked += [{"q": "militia", "since": "garbage"}, {"q": "militia", "series": "no-such-series"}]
+    filters = [{"q": "militia", name: value} for name, values in sample_values(ReportFilterForm({})).items() for value in values]
+    fresh = [kept_part(client, params) for params in asked + filters]
+    assert fresh[2] != fresh[1] and fresh[3] == fresh[0] != fresh[4] and fresh[5] != fresh[0]
+    assert fresh[6] != fresh[0] != fresh[7], "shown as given, and marked invalid"
+    assert all(made != fresh[0] for made in fresh[len(asked):]), "each filter narrows the results here"
+    settings.CONTENT_CACHE_SECONDS = 600
+    every = list(zip(asked + filters, fresh))
+    for params, made in every + every[::-1]:
+        assert kept_part(client, params) == made, f"another search's results served for {params}"

@@ -1,4 +1,5 @@
 """Search: spellings, syntax, the paywall, snippets, the index kept current, and a fixed query count."""
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -173,19 +174,21 @@ class TestResultsPage:
         assert "/people/karawi/" in page
 
     def test_a_name_among_other_words_still_brings_up_its_profile(self, client, desk):
-        response = client.get(reverse("search"), {"q": "Adil militias threats"})
-        assert [person.slug for person in response.context["entities"]["people"]] == ["karawi"]
+        page = client.get(reverse("search"), {"q": "Adil militias threats"}).content.decode()
+        assert re.findall(r'<h3><a href="([^"]+)">', page) == ["/people/karawi/"]
 
     def test_sorting_by_date_puts_the_newest_first(self, client, desk):
         response = client.get(reverse("search"), {"q": "militia", "sort": "date"})
         newest_first = sorted(desk, key=lambda report: report.published_at, reverse=True)
-        assert [result["report"] for result in response.context["results"]] == newest_first
+        assert response.context["page"].ids == [report.pk for report in newest_first]
 
     def test_filters_narrow_the_results(self, client, desk):
         response = client.get(reverse("search"), {"q": "militia", "access": "free"})
-        assert [result["report"].slug for result in response.context["results"]] == ["free"]
+        assert response.context["page"].ids == [desk[0].pk]
 
-    def test_the_query_count_is_the_same_for_one_result_and_twenty(self, client, desk):
+    def test_the_query_count_is_the_same_for_one_result_and_twenty(self, client, desk, settings):
+        settings.CONTENT_CACHE_SECONDS = 0  # the results made every time, not kept (reports.cache.results)
+
         def count_queries():
             client.get(reverse("search"), {"q": "militia"})
             with CaptureQueriesContext(connection) as queries:

@@ -1,0 +1,100 @@
+"""
+Search results kept per reader class: the expensive part of a search page (its page of matches,
+their count, the profile cards and the result list with its snippets, as HTML made without the
+request), kept for CONTENT_CACHE_SECONDS and shared by every visitor of one *reader class*
+(reports.cache.readers.reader_class: what the access policy decides on, the highest tier rank
+held, or none; staff never share), for one search: its parsed query, filters, sort and page key,
+as the view gives them (`parts`, which must hold everything the kept part is made from).
+
+Nothing of the visitor is in what is kept: the page around it (the header's account links, the
+CSRF token, messages, the query as typed and the page links) is made for each request. The filter
+form's fields, the same for everyone but for the parameters given, are kept for everyone by those
+parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page. Entries are kept as of the pages generation (any change to a report, an entity, a tag,
+a tier, as reports/signals.py names them) and the search generation (replaced when search
+documents are recomputed, after the save's commit: a search made between the commit and the new
+documents is kept as of the old ones and never served), and expire when the next scheduled
+report becomes due or a report's access changes by itself.
+"""
+import hashlib
+import logging
+
+from django.conf import settings
+
+from reports.cache.pages import seconds_to_keep
+from reports.cache.readers import PUBLIC, reader_class
+from reports.cache.signed_in import claimed_user_pk
+from reports.cache.store import (
+    MISSING,
+    PAGES_GENERATION,
+    SEARCH_GENERATION,
+    expect,
+    generation,
+    keep,
+    lookup,
+    read_many,
+)
+
+logger = logging.getLogger(__name__)
+
+HEADER = "X-Search-Cache"  # hit, miss, or off (not kept for this visitor), for operators and benchmarks
+GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
+
+
+def digest(parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def results_key(reader, parts):
+    return f"search-results:{reader}:{digest(parts)}"
+
+
+def filters_key(params):
+    return f"search-filters:{digest(params)}"
+
+
+def expect_search(request, parts, params):
+    """
+    Announce, before the visitor is looked up, what the page will read (`kept_filters`, and
+    `kept_results` for an anonymous visitor's likely class): it comes with that first read, no
+    round trip of its own.
+    """
+    if settings.CONTENT_CACHE_SECONDS > 0:
+        expect(filters_key(params), *(
+            (SEARCH_GENERATION, results_key(PUBLIC, parts)) if claimed_user_pk(request) is None else ()
+        ))
+
+
+def kept_results(user, parts, make):
+    """(what make() returns, "hit", "miss" or "off"): kept for the user's reader class and `parts`, or made now."""
+    reader = reader_class(user)
+    if reader is None:
+        return make(), "off"
+    return kept(results_key(reader, parts), GENERATIONS, make)
+
+
+def kept_filters(params, make):
+    """
+    What make() returns for the search's filter form (its fields as HTML): the same for everyone,
+    made from the list's public choices (series, tags in use, entities: the pages generation) and
+    the filter parameters as given (`params`, which must hold every one the form reads), kept for
+    every visitor; no reader class, nothing of the visitor.
+    """
+    return kept(filters_key(params), (PAGES_GENERATION,), make)[0]
+
+
+def kept(key, generations, make):
+    """(make(), "hit", "miss" or "off"): kept under `key` as of `generations`, or made now (and kept)."""
+    if settings.CONTENT_CACHE_SECONDS <= 0:
+        return make(), "off"
+    try:
+        found = read_many([*generations, key])
+        tokens = tuple(generation(name, found) for name in generations)
+    except Exception:  # a cache server that is down costs speed, not pages
+        logger.warning("Search cache unavailable", exc_info=True)
+        return make(), "off"
+    value = lookup(found, key, tokens)
+    if value is not MISSING:
+        return value, "hit"
+    value = make()
+    keep(key, tokens, value, seconds_to_keep(settings.CONTENT_CACHE_SECONDS))
+    return value, "miss"

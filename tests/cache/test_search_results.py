@@ -1,0 +1,181 @@
+"""
+Search results kept per reader class (reports/cache/results.py): the matches, count, profile cards
+and snippets of a search are made once for every visitor the access policy answers alike (the
+public: anonymous visitors and readers without a tier; the readers of each tier rank) and served
+to them; staff never share. Gated text reaches exactly the readers the policy names, whatever the
+order of requests; the page around the kept part stays the visitor's own; a change shows at once.
+"""
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.cache.results import HEADER
+from reports.models import Institution, InstitutionNetwork, Report
+from tests.factories import (
+    OrganizationFactory,
+    ReportFactory,
+    StaffFactory,
+    SubscriptionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+GATED_WORD = "zanzibarite"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Saves made in it are committed, as far as the cache and the index can tell (the test's transaction never is)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def gated(premium, committed):
+    with committed():
+        return ReportFactory(
+            title="A militia statement for premium readers", summary="The public summary.",
+            body=f"The {GATED_WORD} doctrine of the militia.", required_tier=premium,
+        )
+
+
+@pytest.fixture
+def visitors(premium, jttm, client_for):
+    """A visitor of each kind, with their own client, by the reader class the cache files them under."""
+    agency = Institution.objects.create(
+        name="Agency", slug="agency", tier=premium, starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2099, 1, 1)
+    )
+    InstitutionNetwork.objects.create(institution=agency, cidr="198.51.100.0/24")
+    expired = SubscriptionFactory(tier=premium, starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2021, 1, 1)).user
+    return {
+        "anonymous": ("public", Client()),
+        "registered": ("public", client_for(UserFactory(username="registered"))),
+        "expired": ("public", client_for(expired)),
+        "lower tier": (f"rank-{jttm.rank}", client_for(SubscriptionFactory(tier=jttm).user)),
+        "reader": (f"rank-{premium.rank}", client_for(SubscriptionFactory(tier=premium).user)),
+        "institutional": (f"rank-{premium.rank}", Client(REMOTE_ADDR="198.51.100.23")),
+        "staff": (None, client_for(StaffFactory(group="Analysts"))),
+    }
+
+
+MAY_READ = {"reader", "institutional", "staff"}
+
+
+def search(client, query, **params):
+    response = client.get(reverse("search"), {"q": query, **params})
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_the_second_visitor_of_a_class_is_served_what_the_first_was_made(visitors, gated):
+    _, anonymous = visitors["anonymous"]
+    _, registered = visitors["registered"]
+    made, first = search(anonymous, "militia")
+    kept, second = search(registered, "militia")
+    assert (made[HEADER], kept[HEADER]) == ("miss", "hit")
+    assert kept.context["kept_results"] == made.context["kept_results"] and "1 report<" in second
+    assert 'action="/accounts/logout/"' in second and 'action="/accounts/logout/"' not in first, "the header stays theirs"
+    _, reader = visitors["reader"]
+    assert search(reader, "militia")[0][HEADER] == "miss", "another class: made for it"
+    _, staff = visitors["staff"]
+    assert search(staff, "militia")[0][HEADER] == search(staff, "militia")[0][HEADER] == "off"
+
+
+KINDS = ["anonymous", "lower tier", "reader", "institutional", "expired"]
+# Every kind first and every kind after every other: the rotations of KINDS, forwards and backwards.
+ORDERS = [KINDS[start:] + KINDS[:start] for start in range(len(KINDS))]
+ORDERS += [list(reversed(order)) for order in ORDERS]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_gated_words_reach_exactly_the_readers_whatever_the_order(visitors, gated, order):
+    for kind in order:
+        _, client = visitors[kind]
+        for _ in range(2):  # made, then kept
+            _, page = search(client, GATED_WORD)
+            assert (f"<mark>{GATED_WORD}</mark>" in page) is (kind in MAY_READ), kind
+            assert ("1 report<" in page) is (kind in MAY_READ) and ("0 reports" in page) is (kind not in MAY_READ)
+            _, page = search(client, "militia statement")
+            assert (GATED_WORD in page) is (kind in MAY_READ), "a reader's snippet shows the body; no one else's"
+
+
+def test_a_visitor_gets_their_own_csrf_token_and_query_around_the_kept_results(visitors, gated):
+    _, reader = visitors["reader"]
+    _, other = visitors["institutional"]
+    _, first = search(reader, "Militia")
+    response, second = search(other, "militia")
+    assert response[HEADER] == "hit", "the same parsed query, typed otherwise"
+    assert "Search results for “Militia”" in first and "Search results for “militia”" in second
+    tokens = [CSRF_INPUT.search(page) for page in (first, second)]
+    assert tokens[0] and tokens[0].group(1) != (tokens[1] and tokens[1].group(1))
+
+
+def test_publishing_withdrawing_and_changing_access_show_at_once(visitors, gated, premium, committed):
+    _, anonymous = visitors["anonymous"]
+    _, reader = visitors["reader"]
+
+    def shown(client, query=GATED_WORD):
+        _, page = search(client, query)
+        return re.search(r'<p class="count">(\d+) report', page).group(1)
+
+    assert (shown(anonymous), shown(reader)) == ("0", "1")
+    with committed():
+        gated.access_tier = None
+        gated.save()
+    assert (shown(anonymous), shown(reader)) == ("1", "1"), "complimentary: the public finds it by its body"
+    with committed():
+        gated.status = Report.Status.WITHDRAWN
+        gated.save()
+    assert (shown(anonymous), shown(reader)) == ("0", "0")
+    with committed():
+        ReportFactory(title=f"A new {GATED_WORD} statement", required_tier=premium)
+    assert (shown(anonymous), shown(reader)) == ("1", "1"), "published: found by its title"
+
+
+def test_an_entity_renamed_shows_at_once_in_the_profile_cards(visitors, gated, committed):
+    _, anonymous = visitors["anonymous"]
+    organization = OrganizationFactory(name="Kataib Militia", slug="kataib")
+    assert "Kataib Militia</a></h3>" in search(anonymous, "militia")[1]
+    with committed():
+        organization.name = "Kataib Hizbullah Militia"
+        organization.save()
+    assert "Kataib Hizbullah Militia</a></h3>" in search(anonymous, "militia")[1]
+
+
+def test_documents_rebuilt_after_a_bulk_load_show_at_once(visitors, gated):
+    """search_index_changed: a load that sends no save signals, then rebuild_search_index."""
+    _, anonymous = visitors["anonymous"]
+    assert "0 reports" in search(anonymous, "rebuilt")[1]
+    assert search(anonymous, "rebuilt")[0][HEADER] == "hit"
+    Report.objects.filter(pk=gated.pk).update(title="Rebuilt title", required_tier=None, published_at=timezone.now())
+    call_command("rebuild_search_index", verbosity=0)
+    response, page = search(anonymous, "rebuilt")
+    assert response[HEADER] == "miss" and "1 report<" in page
+
+
+def test_a_result_page_is_kept_no_longer_than_until_a_report_becomes_due(visitors, gated, committed):
+    due = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+    with committed():
+        ReportFactory(title="A militia report to come", published_at=due)
+    _, anonymous = visitors["anonymous"]
+    assert "1 report<" in search(anonymous, "militia")[1]
+    with time_machine.travel(due + dt.timedelta(seconds=1), tick=False):
+        assert "2 reports" in search(anonymous, "militia")[1]
+
+
+def test_filters_sort_and_pages_each_have_their_own_results(visitors, gated, committed):
+    _, anonymous = visitors["anonymous"]
+    with committed():
+        ReportFactory(title="A free militia report", required_tier=None)
+    assert "2 reports" in search(anonymous, "militia")[1]
+    assert "1 report<" in search(anonymous, "militia", access="free")[1]
+    assert "1 report<" in search(anonymous, "militia", access="subscribers")[1]
+    response, _ = search(anonymous, "militia", access="nonsense")
+    assert response[HEADER] == "hit", "a filter left out narrows nothing: the results of none"
