@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.db.models import Q
 from django.utils import timezone
 
 from reports.models.base import address
