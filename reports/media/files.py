@@ -132,6 +132,9 @@ def inspect_image(content, accepted):
     bomb = ValidationError(
         f"This image holds too many pixels (more than {limit:,}): it is refused as a possible decompression bomb.", code="bomb"
     )
+    # Pillow's own decompression-bomb check, at the settings' limit: a warning above it (an error
+    # here), its DecompressionBombError above twice it, before a pixel is decoded.
+    Image.MAX_IMAGE_PIXELS = limit
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

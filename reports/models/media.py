@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.db.models import Q
 from django.utils import timezone
 
 from reports.models.base import address
@@ -279,8 +279,8 @@ def media_for_page(report, can_read, quotes=None, footnotes=None):
     What a report's page shows of its files. To a visitor who may read the report: its images
     (`images`, with their renditions and credits), its own documents (`documents`), and for each
     quote carried and each note (both evaluated here, as the page will show them) its archived
-    copies and the quote's documents (`archived_sources`, `documents`: lists). To the others: the
-    public cover (`cover`), or None. A fixed number of queries, however many files there are.
+    copies and the quote's documents (`archived_sources`, `documents`: lists). To everyone: the
+    public cover (`cover`), or None, which link previews show. A fixed number of queries, however many files there are.
     """
     if not can_read:
         covers = ReportImage.objects.covers().filter(report=report).prefetch_related("renditions")
@@ -296,7 +296,8 @@ def media_for_page(report, can_read, quotes=None, footnotes=None):
         carried.quote.documents = documents.get(carried.position, [])
     for note in footnotes if footnotes is not None else ():
         note.archived_sources = archived.get((ArchivedSource.Cites.NOTE, note.position), [])
-    return {"images": images, "documents": documents.get(None, [])}
+    cover = next((image for image in images if image.public_cover), None)
+    return {"images": images, "documents": documents.get(None, []), "cover": cover}
 
 
 def reader_text_parts(report):

@@ -141,3 +141,17 @@ def test_a_file_added_or_removed_shows_at_once_on_pages_the_caches_kept(client):
     image.delete()
     for visitor in (client, reader):
         assert 'alt="Added later"' not in visitor.get(free.get_absolute_url()).content.decode()
+
+
+def test_link_previews_show_the_public_cover_to_everyone_and_no_other_image(client, report):
+    cover = report_image(report, media_files.jpeg(width=1200, height=800), alt_text="Cover for previews", public_cover="on")
+    report_image(report, media_files.jpeg(), position=2, alt_text="Inside")
+    preview = f'<meta property="og:image" content="http://testserver{cover.fallback.get_absolute_url()}">'
+    for user in (None, SubscriptionFactory(tier=tier("premium")).user):
+        if user is not None:
+            client.force_login(user)
+        page = client.get(report.get_absolute_url()).content.decode()
+        head = page[: page.index("</head>")]
+        assert preview in head and '<meta property="og:image:alt" content="Cover for previews">' in head
+        assert head.count('property="og:image"') == 1 and 'content="summary_large_image"' in head
+        assert client.get(cover.fallback.get_absolute_url()).status_code == 200
