@@ -264,6 +264,9 @@ class Report(Timestamped):
     # reports.text.reading), and what the report is filed under ({kind: [[name, slug], …]}, LINK_KINDS).
     reader_text_html = models.TextField(editable=False, default="", db_default="")
     filed_under = models.JSONField(editable=False, default=dict, db_default={})
+    # Kept with them: whether one of its images is the public cover, so that a page looks for the
+    # cover (reports.models.media) only when there is one.
+    has_public_cover = models.BooleanField(editable=False, default=False, db_default=False)
     # Set with the save that changes what the documents and the stored page parts hold, cleared once
     # they are made again: that runs after the commit, and what it could not do then is done later,
     # not lost. While it is set, pages read and render those parts afresh (`stored_parts_current`).
@@ -345,6 +348,10 @@ class Report(Timestamped):
     def stored_parts_current(self):
         """Whether `reader_text_html` and `filed_under` hold what the report's page would show now."""
         return not self.derived_pending and bool(self.filed_under)
+
+    def may_have_public_cover(self):
+        """False when the kept parts say that no image of the report is its public cover."""
+        return self.has_public_cover or not self.stored_parts_current
 
     def stored_reader_text(self):
         """The full text as kept with the report (reports.text.reading), or None while it waits to be made again."""

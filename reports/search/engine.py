@@ -220,8 +220,9 @@ def index_batch(batch):
         documents.append((report.pk, report.search_public, report.search_full, tsvector(parts[:3]), tsvector(parts)))
         report.reader_text_html = reader_text(report, reader_text_parts(report))
         report.filed_under = filed_under({kind: getattr(report, kind).all() for kind in LINK_KINDS})
+        report.has_public_cover = report.images.filter(public_cover=True).exists()
         report.derived_pending = False
-    stored = ["reader_text_html", "filed_under", "derived_pending"]
+    stored = ["reader_text_html", "filed_under", "has_public_cover", "derived_pending"]
     if connection.vendor == "postgresql":
         rows = ", ".join(["(%s::bigint, %s, %s, %s, %s)"] * len(documents))
         with connection.cursor() as cursor:

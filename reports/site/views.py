@@ -208,7 +208,8 @@ class ReportDetailView(SharedContentMixin, DetailView):
             tiers=Tier.objects.all(),
             **kwargs,
         )
-        context.update(media_for_page(report, can_read=False))  # the public cover, which link previews show to everyone
+        if report.may_have_public_cover():
+            context.update(media_for_page(report, can_read=False))  # the public cover, which link previews show to everyone
         if self.can_read:
             context["reader_text"] = report.stored_reader_text() or reader_text(report, reader_text_parts(report))
         return context

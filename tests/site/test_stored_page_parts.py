@@ -101,7 +101,7 @@ def test_the_page_shows_the_kept_text_only_while_it_is_current(client):
     assert "KEPT-TEXT" not in shown and "Opening words." in shown
 
 
-def test_a_page_with_kept_parts_needs_three_queries_whatever_it_shows(client):
+def test_a_page_with_kept_parts_needs_two_queries_whatever_it_shows(client):
     report = build_report()
     for position in range(3, 30):
         FootnoteFactory(report=report, position=position)
@@ -111,8 +111,8 @@ def test_a_page_with_kept_parts_needs_three_queries_whatever_it_shows(client):
     with CaptureQueriesContext(connection) as queries:
         shown = page(client, report)
     assert "Source number" in shown and "topic 29" in shown
-    # The report, its related reports, its public cover (none here; with one, its renditions too).
-    assert len(queries) == 3, "\n".join(query["sql"] for query in queries.captured_queries)
+    # The report and its related reports: the kept parts say it has no public cover to look for.
+    assert len(queries) == 2, "\n".join(query["sql"] for query in queries.captured_queries)
 
 
 def test_tags_are_listed_by_name_however_the_page_is_made(client):
@@ -166,6 +166,10 @@ CHANGES = {
     "organization unlinked": (lambda report: report.organizations.clear(), None, 'href="/organizations/'),
     "image added": (lambda report: report_image(report, jpeg(), alt_text="A convoy at dusk"), 'alt="A convoy at dusk"', None),
     "archived copy added": (lambda report: archived_source(report, png(), number=1), "archived copy", None),
+    "image made the public cover": (
+        lambda report: report_image(report, jpeg(), position=5, alt_text="The cover", public_cover=True),
+        '<meta property="og:image:alt" content="The cover">', None,
+    ),
     "document deleted": (lambda report: report.documents.get().delete(), None, "The original statement"),
     "image's credited outlet renamed": (lambda report: rename(report.images.get().credit_outlet, "Credit Renamed"), "Credit Renamed", "Credit Daily"),
 }
