@@ -19,16 +19,32 @@ LIGHTHOUSE = Path(__file__).resolve().parents[2] / ".tools" / "lighthouse" / "no
 AUDITS = ["cumulative-layout-shift", "unsized-images"]
 
 
+ATTEMPTS = 3  # on a busy machine Lighthouse sometimes cannot measure a run (the audit holds an error, not a value)
+
+
 def audit(url, *form_factor):
-    completed = subprocess.run(
-        [
-            str(LIGHTHOUSE), url, *form_factor, f"--only-audits={','.join(AUDITS)}", "--output=json",
-            "--output-path=stdout", "--quiet", "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
-        ],
-        capture_output=True, text=True, timeout=180, env={**os.environ, "CHROME_PATH": CHROMIUM},
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout)
+    """Lighthouse's audits of the page, from the first of ATTEMPTS runs that measured every one."""
+    errors = []
+    for _ in range(ATTEMPTS):
+        completed = subprocess.run(
+            [
+                str(LIGHTHOUSE), url, *form_factor, f"--only-audits={','.join(AUDITS)}", "--output=json",
+                "--output-path=stdout", "--quiet",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+            ],
+            capture_output=True, text=True, timeout=180, env={**os.environ, "CHROME_PATH": CHROMIUM},
+        )
+        assert completed.returncode == 0, completed.stderr[-3000:]
+        result = json.loads(completed.stdout)
+        unmeasured = {
+            name: result["audits"][name].get("errorMessage")
+            for name in AUDITS
+            if result["audits"][name].get("scoreDisplayMode") == "error"
+        }
+        if not result.get("runtimeError") and not unmeasured:
+            return result["audits"]
+        errors.append(result.get("runtimeError") or unmeasured)
+    pytest.fail(f"Lighthouse measured nothing in {ATTEMPTS} runs: {errors}")
 
 
 @pytest.fixture
@@ -46,8 +62,6 @@ def report_with_images(demo):
 def test_images_in_a_report_move_nothing_while_the_page_loads(live_server, report_with_images, client, form_factor):
     page = client.get(report_path(report_with_images.slug)).content.decode()
     assert page.count("<img ") == 2 and 'alt="Drones on a launcher"' in page  # both images are on the page audited
-    result = audit(live_server.url + report_path(report_with_images.slug), *form_factor)
-    audits = result["audits"]
-    assert not result.get("runtimeError"), result["runtimeError"]
+    audits = audit(live_server.url + report_path(report_with_images.slug), *form_factor)
     assert audits["cumulative-layout-shift"]["numericValue"] == 0, audits["cumulative-layout-shift"]
     assert audits["unsized-images"]["score"] == 1, audits["unsized-images"]["details"]
