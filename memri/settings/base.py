@@ -122,6 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the search's statements are estimated costly enough to trigger it (their
+    # plans bound the rows read, which the planner does not see), and compiling them took 35 ms at
+    # 100,000 reports where running them took 7 (bench/results/load.md).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c jit=off"])
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

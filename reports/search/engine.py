@@ -55,7 +55,7 @@ import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Substr
 from django.dispatch import Signal
 from django.utils import timezone
@@ -694,15 +694,15 @@ def whole_word(word, field):
 # -- Snippets ----------------------------------------------------------------------------------
 
 
-def excerpts(ids, user):
+def with_excerpts(reports, user):
     """
-    {id: the first EXCERPT_CHARS characters of the body's HTML} of the reports among `ids` that
-    `user` may read (the access policy); the others are left out. Read by the database, which
+    `reports` (a queryset), each with `excerpt`: the first EXCERPT_CHARS characters of its body's
+    HTML where `user` may read it (the access policy), else None. Cut by the database, which
     decompresses a long body only as far as that (substr of a TOASTed value), never the whole
-    document: a result page asks for twenty bounded excerpts, not twenty bodies.
+    document: a result page asks for twenty bounded excerpts with its reports, not twenty bodies.
     """
     bounded = Substr("body_html", 1, EXCERPT_CHARS)
-    return dict(Report.objects.readable_by(user).filter(pk__in=ids).annotate(excerpt=bounded).values_list("pk", "excerpt"))
+    return reports.annotate(excerpt=Case(When(readable_condition(user), then=bounded), default=Value(None)))
 
 
 def plain_text(html):
@@ -742,7 +742,7 @@ def highlight(text, parsed, *, limit=None):
 def snippet(report, parsed, *, excerpt=None):
     """
     The excerpt shown under a result: for a reader, from the summary and the start of the body
-    (`excerpt`, as `excerpts` gives it: a match past EXCERPT_CHARS is not looked for, and the
+    (`excerpt`, as `with_excerpts` gives it: a match past EXCERPT_CHARS is not looked for, and the
     window shows the summary); for anyone else (no excerpt), from the summary alone.
     """
     text = report.summary if excerpt is None else f"{report.summary} {plain_text(excerpt)}"

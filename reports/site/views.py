@@ -33,12 +33,12 @@ from reports.models.reports import tags_in_use, with_tag_lists
 from reports.search.engine import (
     BadKey,
     PageKey,
-    excerpts,
     highlight,
     matching_entities,
     parse_query,
     search_page,
     snippet,
+    with_excerpts,
 )
 from reports.site.forms import ReportFilterForm
 from reports.site.structured_data import news_article
@@ -130,13 +130,12 @@ class SearchView(TemplateView):
             parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
         )
         # Not the bodies: a snippet is made from a bounded excerpt of each the visitor may read.
-        reports = page.reports(Report.objects.for_listing().defer("body_html"))
-        readable = excerpts(page.ids, self.request.user)
+        reports = with_tag_lists(page.reports(with_excerpts(Report.objects.for_teasers(), self.request.user)))
         results = [
             {
                 "report": report,
                 "title": highlight(report.title, parsed),
-                "snippet": snippet(report, parsed, excerpt=readable.get(report.pk)),
+                "snippet": snippet(report, parsed, excerpt=report.excerpt),
             }
             for report in reports
         ]
