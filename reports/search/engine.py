@@ -52,13 +52,14 @@ from dataclasses import dataclass
 from html import unescape
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Substr
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -402,24 +403,19 @@ class Matcher:
             full, public = word_match(self.parsed, "search_full"), word_match(self.parsed, "search_public")
         return (self.readable & full) | (~self.readable & public)
 
-    def newest(self, reports, limit):
-        """Ids and times of the newest `limit` matches among `reports`, as one queryset (up to twice `limit` rows)."""
+    def branches(self, reports):
+        """
+        `reports` as the querysets whose matches the search joins: on PostgreSQL two, each answered
+        from its own GIN index (or by walking the newest reports, for a common word) without
+        reading the other's vector: those the user may read by their full document, the others
+        by their public one.
+        """
         if self.query is None:
-            return newest(reports.filter(self.condition()), limit)
-        # Two branches, each answered from its own GIN index (or by walking the newest reports,
-        # for a common word) without reading the other branch's vector.
-        return newest(reports.filter(self.readable, search_vector_full=self.query), limit).union(
-            newest(reports.exclude(self.readable).filter(search_vector_public=self.query), limit), all=True
-        )
-
-    def ranks(self, ids, *, ranked):
-        """(rank, publication time, id) of these reports; rank 0 unless `ranked` (PostgreSQL only)."""
-        rank = SearchRank(F("search_vector_public"), self.query) if ranked and self.query is not None else Value(0.0)
-        return Report.objects.filter(pk__in=ids).annotate(rank=rank).values_list("rank", "published_at", "pk")
-
-
-def newest(reports, limit):
-    return reports.order_by("-published_at", "-pk").values_list("pk", "published_at")[:limit]
+            return [reports.filter(self.condition())]
+        return [
+            reports.filter(self.readable, search_vector_full=self.query),
+            reports.exclude(self.readable).filter(search_vector_public=self.query),
+        ]
 
 
 def older_than(reports, key):
@@ -434,54 +430,80 @@ def compiled(queryset):
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def newest_matches(matcher, reports, *, limit, before=None):
+def newest_matches(matcher, reports, *, limit, before=None, ranked=False):
     """
-    Ids of the newest `limit` matches among `reports` after the row `before` (newest first), in
-    one statement: the bands of `recency_bands` in turn, each band's query run only if the bands
-    before it found fewer than `limit` (a condition of no column, which the database checks
-    before starting that part). A common word is answered from the first band, a rare one from
-    a few index entries; either way the database reads a bounded number of rows, where one
-    query over all reports would read every match of a word that its planner thought rarer
-    than it is.
+    (rank, publication time, id) of the newest `limit` matches among `reports` after the row
+    `before` (newest first), in one statement: the bands of `recency_bands` in turn, each band's
+    query run only if the bands before it found fewer than `limit` (a condition of no column,
+    which the database checks before starting that part). A common word is answered from the
+    first band, a rare one from a few index entries; either way the database reads a bounded
+    number of rows, where one query over all reports would read every match of a word that its
+    planner thought rarer than it is. The rank is ts_rank over the public vector where `ranked`
+    (on PostgreSQL; else 0), taken of the rows found only. Each branch of the search
+    (`Matcher.branches`) is compiled once and its bands bound in SQL: compiling it per band cost
+    more than the database's work.
     """
     if before is not None:
         reports = older_than(reports, before)
+    branches = [compiled(branch.order_by().values_list("id", "published_at")) for branch in matcher.branches(reports)]
     bands, params = [], []
-    for number, band in enumerate(recency_bands(reports, before)):
-        sql, band_params = compiled(matcher.newest(band, limit))
+    for number, (bounds, bound_params) in enumerate(recency_bands(reports, before)):
+        parts = []
+        for sql, branch_params in branches:
+            parts.append(
+                f"SELECT * FROM (SELECT id, published_at FROM ({sql}) AS branch WHERE {bounds}"
+                " ORDER BY published_at DESC, id DESC LIMIT %s) AS newest"
+            )
+            params += [*branch_params, *bound_params, limit]
+        sql = " UNION ALL ".join(parts)
         if bands:
             found_before = " + ".join(f"(SELECT COUNT(*) FROM band{earlier})" for earlier in range(number))
             sql = f"SELECT * FROM ({sql}) AS found WHERE {found_before} < %s"
-            band_params = (*band_params, limit)
+            params.append(limit)
         bands.append(f"band{number} (id, published_at) AS ({sql})")
-        params += band_params
     every = " UNION ALL ".join(f"SELECT id, published_at FROM band{number}" for number in range(len(bands)))
-    statement = f"WITH {', '.join(bands)} SELECT id FROM ({every}) AS found ORDER BY published_at DESC, id DESC LIMIT %s"
+    found = f"SELECT id, published_at FROM ({every}) AS found ORDER BY published_at DESC, id DESC LIMIT %s"
+    rank, rank_params = "CAST(0 AS REAL)", []
+    if ranked and matcher.query is not None:
+        rank, rank_params = "ts_rank(report.search_vector_public, %s::tsquery)", [tsquery(matcher.parsed)]
+    table = connection.ops.quote_name(Report._meta.db_table)
+    statement = (
+        f"WITH {', '.join(bands)} SELECT {rank}, found.published_at, found.id FROM ({found}) AS found"
+        f" JOIN {table} AS report ON report.id = found.id ORDER BY found.published_at DESC, found.id DESC"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(statement, (*params, limit))
-        return [pk for pk, in cursor.fetchall()]
+        cursor.execute(statement, (*params, *rank_params, limit))
+        return [(rank, stored_time(published_at), pk) for rank, published_at, pk in cursor.fetchall()]
+
+
+def stored_time(value):
+    """A time as a cursor gives it: aware (PostgreSQL), or naive in UTC (SQLite), or as SQLite's text of that."""
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.timezone.utc)
 
 
 def recency_bands(reports, before):
     """
-    `reports` in BANDS bands of publication time, newest first: the newest FIRST_BAND × RANKED;
-    then those of a span NEXT_BAND times as long as the first's (measured from `before`, or now)
-    before them; then of a span NEXT_BAND times as long again; the last band the rest.
+    The conditions (SQL on `published_at`, params) of BANDS bands of `reports` by publication
+    time, newest first: the newest FIRST_BAND × RANKED; then those of a span NEXT_BAND times as
+    long as the first's (measured from `before`, or now) before them; then of a span NEXT_BAND
+    times as long again; the last band the rest.
     """
     edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RANKED :][:1]
     first = next(iter(edge), None)
     if first is None:
-        return [reports]
-    bands, newer, span = [reports.filter(published_at__gte=first)], first, (before[0] if before else timezone.now()) - first
+        return [("1 = 1", [])]
+    stored = connection.ops.adapt_datetimefield_value
+    bands, newer, span = [("published_at >= %s", [stored(first)])], first, (before[0] if before else timezone.now()) - first
     for _ in range(BANDS - 2):
         span *= NEXT_BAND
         try:
             older = newer - span
         except OverflowError:  # reports dated near year 1
             break
-        bands.append(reports.filter(published_at__lt=newer, published_at__gte=older))
+        bands.append(("published_at < %s AND published_at >= %s", [stored(newer), stored(older)]))
         newer = older
-    return [*bands, reports.filter(published_at__lt=newer)]
+    return [*bands, ("published_at < %s", [stored(newer)])]
 
 
 # -- Pages -------------------------------------------------------------------------------------
@@ -579,19 +601,18 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
     matcher = Matcher(parsed, user)
     stretch_size = size * max(1, RANKED // size)  # whole pages: every page but the last is full
     if sort == "date":
-        ids = newest_matches(matcher, reports, limit=size + 1, before=key.after)
-        rows = sorted(matcher.ranks(ids, ranked=False), reverse=True)
+        rows = newest_matches(matcher, reports, limit=size + 1, before=key.after)
         page, next_key = rows[:size], None
         if len(rows) > size:
             next_key = PageKey(sort, key.number + 1, after=page[-1][1:])
     else:
-        ids = newest_matches(matcher, reports, limit=stretch_size + 1, before=key.stretch)
-        stretch = sorted(matcher.ranks(ids[:stretch_size], ranked=True), reverse=True)
+        found = newest_matches(matcher, reports, limit=stretch_size + 1, before=key.stretch, ranked=True)
+        stretch = sorted(found[:stretch_size], reverse=True)
         rows = [row for row in stretch if key.after is None or row < key.after]
         page, next_key = rows[:size], None
         if len(rows) > size:
             next_key = PageKey(sort, key.number + 1, key.stretch, page[-1])
-        elif len(ids) > stretch_size and stretch:
+        elif len(found) > stretch_size and stretch:
             # The next stretch: the matches older than this one's oldest.
             next_key = PageKey(sort, key.number + 1, stretch=min(stretch, key=lambda row: row[1:])[1:])
     found, exact = count_matches(matcher, reports)
@@ -656,10 +677,14 @@ def count_matches(matcher, reports):
 NOT_NAMES = {"the", "and", "for", "with", "from", "that", "this", "said", "says", "was", "are", "who", "what"}
 
 
+ENTITY_KINDS = {"organizations": Organization, "people": Person, "outlets": Outlet}
+
+
 def matching_entities(parsed, limit=4):
     """
     Organizations, people and outlets that the query names: a name or alias shares a whole word
-    with it (short and common words aside). Those sharing the most words come first.
+    with it (short and common words aside). Those sharing the most words come first. One query
+    finds which they are (none, for most searches), then one for each kind found.
     """
     query_words = {
         word for group in parsed.groups for term in group if not term.negated
@@ -667,28 +692,32 @@ def matching_entities(parsed, limit=4):
     }
     if not query_words:
         return {}
+    # Folded names are words of letters and digits between single spaces: a whole word is one
+    # between the start or a space and a space or the end (the same pattern on both databases).
+    named = {"normalized_name__regex": rf"(^| )({'|'.join(map(re.escape, sorted(query_words)))})( |$)"}
+    spellings = []
+    for kind, model in ENTITY_KINDS.items():
+        aliases = model._meta.get_field("aliases")
+        spellings += [
+            model.objects.filter(**named).order_by().annotate(entity_kind=Value(kind)).values_list("entity_kind", "pk"),
+            aliases.related_model.objects.filter(**named).order_by().annotate(entity_kind=Value(kind)).values_list("entity_kind", aliases.field.attname),
+        ]
+    named_by_kind = {kind: set() for kind in ENTITY_KINDS}
+    for kind, pk in spellings[0].union(*spellings[1:]):
+        named_by_kind[kind].add(pk)
     found = {}
-    for key, model in (("organizations", Organization), ("people", Person), ("outlets", Outlet)):
-        named = Q()
-        for word in query_words:
-            named |= whole_word(word, "normalized_name") | whole_word(word, "aliases__normalized_name")
-        candidates = model.objects.filter(named).distinct().prefetch_related("aliases")[: limit * 5]
-        found[key] = sorted(candidates, key=lambda entity: (-shared_words(entity, query_words), entity.name))[:limit]
+    for kind, model in ENTITY_KINDS.items():
+        candidates = model.objects.filter(pk__in=named_by_kind[kind]).order_by("name").prefetch_related("aliases")
+        found[kind] = sorted(
+            candidates[: limit * 5] if named_by_kind[kind] else [],
+            key=lambda entity: (-shared_words(entity, query_words), entity.name),
+        )[:limit]
     return found
 
 
 def shared_words(entity, query_words):
     spellings = [entity.normalized_name, *(alias.normalized_name for alias in entity.aliases.all())]
     return max(len(query_words.intersection(spelling.split())) for spelling in spellings)
-
-
-def whole_word(word, field):
-    return (
-        Q(**{field: word})
-        | Q(**{f"{field}__startswith": f"{word} "})
-        | Q(**{f"{field}__endswith": f" {word}"})
-        | Q(**{f"{field}__contains": f" {word} "})
-    )
 
 
 # -- Snippets ----------------------------------------------------------------------------------
