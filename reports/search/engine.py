@@ -34,7 +34,8 @@ body-only matches follow by date (ts_rank over the full vector, ~3 KB out of lin
 times more and would only order matches within the body).
 
 A count is exact up to COUNT_LIMIT (1,000) and estimated past it from a sample of the table
-(`count_matches`), matched as the visitor's search is, so neither reveals gated text.
+(`count_matches`), matched as the visitor's search is, so neither reveals gated text; a first page
+that found fewer matches than it looked for found them all, and is its own count.
 
 Queries use web-search syntax: words (all must match), "a phrase", `OR` between alternatives and
 `-word` to exclude. Words are folded by `reports.search.names.normalize_name` (the same folding as alias
@@ -602,11 +603,13 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
     stretch_size = size * max(1, RANKED // size)  # whole pages: every page but the last is full
     if sort == "date":
         rows = newest_matches(matcher, reports, limit=size + 1, before=key.after)
+        every = rows if key.after is None and len(rows) <= size else None
         page, next_key = rows[:size], None
         if len(rows) > size:
             next_key = PageKey(sort, key.number + 1, after=page[-1][1:])
     else:
         found = newest_matches(matcher, reports, limit=stretch_size + 1, before=key.stretch, ranked=True)
+        every = found if key.stretch is None and len(found) <= stretch_size else None
         stretch = sorted(found[:stretch_size], reverse=True)
         rows = [row for row in stretch if key.after is None or row < key.after]
         page, next_key = rows[:size], None
@@ -615,7 +618,11 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
         elif len(found) > stretch_size and stretch:
             # The next stretch: the matches older than this one's oldest.
             next_key = PageKey(sort, key.number + 1, stretch=min(stretch, key=lambda row: row[1:])[1:])
-    found, exact = count_matches(matcher, reports)
+    # A first look that found fewer than it asked for found them all: no need to count them again.
+    if every is not None and len(every) <= COUNT_LIMIT:
+        found, exact = len(every), True
+    else:
+        found, exact = count_matches(matcher, reports)
     ranked = sort != "date" and matcher.query is not None  # elsewhere "relevance" is by date
     return SearchPage([row[-1] for row in page], key.number, size, next_key, found, exact, stretch_size if ranked else None)
 

@@ -71,6 +71,10 @@ def shown(pages):
     return [pk for ids, _ in pages for pk in ids]
 
 
+def tier_reader():
+    return SubscriptionFactory(tier=tier("premium")).user
+
+
 def count_line(response):
     return re.search(r'<p class="count">(.*?)</p>', response.content.decode()).group(1)
 
@@ -100,6 +104,23 @@ class TestCount:
         ReportFactory(title="One more militia report")
         answer = client.get("/api/v1/reports/", {"q": "militia"}).json()
         assert (answer["count"], answer["count_is_estimate"]) == (4, connection.vendor == "postgresql")
+
+    @pytest.mark.parametrize("sort", SORTS)
+    def test_matches_all_found_by_the_first_look_are_not_counted_again(self, sort):
+        """Fewer matches than the first page (or stretch) asked for are all there are: no count query."""
+        reports(2)
+        reports(1, title="Gated militia", required_tier=tier("premium"), body=f"The {GATED_WORD} doctrine.")
+        search_page("militia", AnonymousUser(), sort=sort)  # the new reports indexed first
+        with CaptureQueriesContext(connection) as few:
+            page = search_page("militia", AnonymousUser(), sort=sort)
+        assert (page.found, page.exact) == (3, True)
+        assert (search_page(GATED_WORD, AnonymousUser(), sort=sort).found, search_page(GATED_WORD, tier_reader(), sort=sort).found) == (0, 1)
+        reports(27, title="Another militia report", days_ago=10)
+        search_page("militia", AnonymousUser(), sort=sort)
+        with CaptureQueriesContext(connection) as many:
+            page = search_page("militia", AnonymousUser(), sort=sort)
+        assert (page.found, page.exact) == (30, connection.vendor != "postgresql")
+        assert len(few) == len(many) - 1
 
     def test_the_estimate_counts_only_what_the_visitor_may_find(self):
         """Gated reports matching by their body add nothing to a visitor's estimate; a subscriber's, they do."""
