@@ -20,13 +20,16 @@ stored with it.
 
 Each stored page is kept as of the pages generation (reports.cache.store), which any change to
 what pages show replaces: a page of another generation is a miss on every server, whatever it
-cached before. A hit costs one round trip to the cache, which answers the generation, the
+cached before. A search page is kept as of the search generation too (`GENERATIONS`): its
+results follow the search documents, made again after a save's commit. Headers that say how the
+caches answered one response (X-Search-Cache) are not stored with a page. A hit costs one round trip to the cache, which answers the generation, the
 institutions' networks and the page together, and no SQL query. A stored page also expires when
 the next scheduled report becomes due, which no save announces.
 """
 import functools
 import hashlib
 import logging
+import re
 import time
 from urllib.parse import urlencode
 
@@ -40,6 +43,7 @@ from reports.cache.readers import NETWORKS_KEY, on_institution_network
 from reports.cache.store import (
     MISSING,
     PAGES_GENERATION,
+    SEARCH_GENERATION,
     generation,
     keep,
     lookup,
@@ -51,29 +55,36 @@ from reports.models.readers import reader_rank
 
 logger = logging.getLogger(__name__)
 
-# The public pages that show reports (URL names). Search is left out: its key space is whatever
-# visitors type, and its index is brought up to date only after a save's transaction commits.
+# The public pages that show reports (URL names).
 PAGES = frozenset({
     "home", "report_list", "report_detail", "report_print",
     "series_detail", "tag_detail", "organization_detail", "person_detail", "outlet_detail",
     "feed_rss", "feed_atom", "series_feed_rss", "series_feed_atom", "tag_feed_rss", "tag_feed_atom",
-    "organization_feed_rss", "organization_feed_atom", "sitemap",
+    "organization_feed_rss", "organization_feed_atom", "sitemap", "search",
 })
+# The generations a page is kept as of: any change to what pages show, and for search pages the
+# search documents too, which are made again only after a save's commit (as the search results
+# kept for signed-in readers are: reports.cache.results). Each distinct query is a page of its own,
+# as each is an entry of kept results: the cache's own limit (Redis's eviction, the disk cache's
+# size) bounds them.
+GENERATIONS = {"search": (PAGES_GENERATION, SEARCH_GENERATION)}
 HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
 
 
-def wants_public_page(request):
-    """Whether the request is for a public page by a plain anonymous visitor (see the module's docstring)."""
-    return bool(
+def public_page(request):
+    """The URL name of the public page a plain anonymous visitor asks for (see the module's docstring), else None."""
+    if not (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and "as" not in request.GET
-        and view_name(get_urlconf(settings.ROOT_URLCONF), request.path_info) in PAGES
-    )
+    ):
+        return None
+    name = view_name(get_urlconf(settings.ROOT_URLCONF), request.path_info)
+    return name if name in PAGES else None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -122,6 +133,14 @@ def seconds_to_keep(limit=None):
     return seconds
 
 
+def kept_headers(response):
+    """
+    The headers a stored page is served with: all but those saying how the caches answered this
+    one response (X-Search-Cache, ...: "miss" when it was made), which a hit would repeat untruly.
+    """
+    return [(name, value) for name, value in response.items() if not re.fullmatch(r"x-[\w-]+-cache", name.lower())]
+
+
 class PageCacheMiddleware:
     """Serves and stores public pages for anonymous visitors; placed right after CSPMiddleware."""
 
@@ -129,14 +148,16 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not wants_public_page(request):
+        page = public_page(request)
+        if page is None:
             return self.get_response(request)
         key = page_key(request)  # out of the try below: an unknown Host raises DisallowedHost, a 400
         if not replace_left_over():  # a commit could not replace a generation: nothing kept before it is served
             return self.get_response(request)
+        generations = GENERATIONS.get(page, (PAGES_GENERATION,))
         try:
-            found = read_many([PAGES_GENERATION, NETWORKS_KEY, key])
-            tokens = (generation(PAGES_GENERATION, found),)
+            found = read_many([*generations, NETWORKS_KEY, key])
+            tokens = tuple(generation(name, found) for name in generations)
             if on_institution_network(request, found):
                 return self.get_response(request)
         except Exception:  # a cache server that is down costs speed, not pages
@@ -152,6 +173,6 @@ class PageCacheMiddleware:
             return response
         response = self.get_response(request)
         if may_store(request, response):
-            keep(key, tokens, (response.content, list(response.items())), seconds_to_keep())
+            keep(key, tokens, (response.content, kept_headers(response)), seconds_to_keep())
         response[HEADER] = "miss"
         return response

@@ -36,7 +36,9 @@ from reports.cache.store import (
 
 logger = logging.getLogger(__name__)
 
-HEADER = "X-Search-Cache"  # hit, miss, or off (not kept for this visitor), for operators and benchmarks
+# hit, miss, or off (not kept for this visitor), for operators and benchmarks; absent from a page
+# the page cache serves (an anonymous visitor's: reports.cache.pages).
+HEADER = "X-Search-Cache"
 GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from reports.models import Institution, InstitutionNetwork, Report
+from reports.search.engine import index_pending
 from tests.cookies import message_cookie
 from tests.factories import (
     OrganizationFactory,
@@ -45,6 +46,9 @@ def gated(premium):
     report = ReportFactory(title="The gated report", required_tier=premium, body=f"Only for subscribers: {BODY}.")
     report.organizations.add(organization)
     ReportQuoteFactory(report=report, quote=QuoteFactory(organization=organization, translation=f"We say {QUOTE}."))
+    # Its search documents made, as after the commit: a first search would make them, and a page
+    # it kept would be of the search generation that making them replaces.
+    index_pending()
     return report
 
 
@@ -59,6 +63,7 @@ def surfaces(report):
         "feed": reverse("feed_rss"),
         "organization": organization.get_absolute_url(),
         "organization_feed": reverse("organization_feed_atom", args=[organization.slug]),
+        "search": reverse("search") + "?q=subscribers",  # a word of the gated body: its snippet shows the marker
     }
 
 
@@ -87,9 +92,9 @@ def agency(premium):
     return institution
 
 
-SURFACES = ["detail", "print", "home", "list", "feed", "organization", "organization_feed"]
-READS_GATED_TEXT = {"detail", "print", "organization"}
-WITH_SITE_HEADER = {"detail", "home", "list", "organization"}
+SURFACES = ["detail", "print", "home", "list", "feed", "organization", "organization_feed", "search"]
+READS_GATED_TEXT = {"detail", "print", "organization", "search"}
+WITH_SITE_HEADER = {"detail", "home", "list", "organization", "search"}
 
 
 class TestPaywall:
@@ -117,7 +122,7 @@ class TestPaywall:
         public = client.get(url, REMOTE_ADDR=PUBLIC_ADDRESS)
         assert served_from_cache(public) and not shows_gated_text(public)
 
-    @pytest.mark.parametrize("surface", ["detail", "organization"])
+    @pytest.mark.parametrize("surface", ["detail", "organization", "search"])
     def test_network_reader_first_then_public(self, client, agency, gated, surface):
         url = surfaces(gated)[surface]
         theirs = client.get(url, REMOTE_ADDR=NETWORK_ADDRESS)
@@ -125,7 +130,7 @@ class TestPaywall:
         public = client.get(url, REMOTE_ADDR=PUBLIC_ADDRESS)
         assert not shows_gated_text(public)
 
-    @pytest.mark.parametrize("surface", ["detail", "organization", "list"])
+    @pytest.mark.parametrize("surface", ["detail", "organization", "list", "search"])
     def test_public_first_then_network_reader(self, client, agency, gated, surface):
         """A reader on an institution's network may read more than the public: never the public's cached page."""
         url = surfaces(gated)[surface]

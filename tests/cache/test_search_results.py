@@ -15,8 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.cache.pages import HEADER as PAGE_HEADER
 from reports.cache.results import HEADER
 from reports.models import Institution, InstitutionNetwork, Report
+from reports.search.engine import index_reports
 from tests.factories import (
     OrganizationFactory,
     ReportFactory,
@@ -151,13 +153,30 @@ def test_an_entity_renamed_shows_at_once_in_the_profile_cards(visitors, gated, c
 
 def test_documents_rebuilt_after_a_bulk_load_show_at_once(visitors, gated):
     """search_index_changed: a load that sends no save signals, then rebuild_search_index."""
-    _, anonymous = visitors["anonymous"]
-    assert "0 reports" in search(anonymous, "rebuilt")[1]
-    assert search(anonymous, "rebuilt")[0][HEADER] == "hit"
+    _, registered = visitors["registered"]  # kept results (the public's class)
+    _, anonymous = visitors["anonymous"]  # the page cache
+    for client in (registered, anonymous):
+        assert "0 reports" in search(client, "rebuilt")[1]
+    assert search(registered, "rebuilt")[0][HEADER] == "hit"
+    kept_page = search(anonymous, "rebuilt")[0]
+    assert kept_page[PAGE_HEADER] == "hit" and HEADER not in kept_page, "a stored page says nothing of how it was made"
     Report.objects.filter(pk=gated.pk).update(title="Rebuilt title", required_tier=None, published_at=timezone.now())
     call_command("rebuild_search_index", verbosity=0)
-    response, page = search(anonymous, "rebuilt")
+    response, page = search(registered, "rebuilt")
     assert response[HEADER] == "miss" and "1 report<" in page
+    response, page = search(anonymous, "rebuilt")
+    assert response[PAGE_HEADER] == "miss" and "1 report<" in page
+
+
+def test_a_search_page_kept_for_the_public_is_not_served_once_the_documents_change(visitors, gated, committed):
+    """The pages generation alone would not do: the documents are made again after the save's commit."""
+    _, anonymous = visitors["anonymous"]
+    assert "0 reports" in search(anonymous, "renamed")[1]
+    assert search(anonymous, "renamed")[0][PAGE_HEADER] == "hit"
+    Report.objects.filter(pk=gated.pk).update(title="Renamed militia report", required_tier=None, published_at=timezone.now())
+    index_reports(Report.objects.filter(pk=gated.pk))  # new documents, and no save to replace the pages generation
+    response, page = search(anonymous, "renamed")
+    assert response[PAGE_HEADER] == "miss" and "1 report<" in page
 
 
 def test_a_result_page_is_kept_no_longer_than_until_a_report_becomes_due(visitors, gated, committed):
