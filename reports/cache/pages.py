@@ -22,9 +22,10 @@ Each stored page is kept as of the pages generation (reports.cache.store), which
 what pages show replaces: a page of another generation is a miss on every server, whatever it
 cached before. A search page is kept as of the search generation too (`GENERATIONS`): its
 results follow the search documents, made again after a save's commit. Headers that say how the
-caches answered one response (X-Search-Cache) are not stored with a page. A hit costs one round trip to the cache, which answers the generation, the
-institutions' networks and the page together, and no SQL query. A stored page also expires when
-the next scheduled report becomes due, which no save announces.
+caches answered one response (X-Search-Cache) are not stored with a page. A hit costs one round
+trip to the cache, which answers the generation, the institutions' networks and the page
+together, and no SQL query. A stored page also expires when the next scheduled report becomes
+due, which no save announces.
 """
 import functools
 import hashlib
