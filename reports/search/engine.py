@@ -434,42 +434,56 @@ def compiled(queryset):
 def newest_matches(matcher, reports, *, limit, before=None, ranked=False):
     """
     (rank, publication time, id) of the newest `limit` matches among `reports` after the row
-    `before` (newest first), in one statement: the bands of `recency_bands` in turn, each band's
-    query run only if the bands before it found fewer than `limit` (a condition of no column,
-    which the database checks before starting that part). A common word is answered from the
-    first band, a rare one from a few index entries; either way the database reads a bounded
-    number of rows, where one query over all reports would read every match of a word that its
-    planner thought rarer than it is. The rank is ts_rank over the public vector where `ranked`
-    (on PostgreSQL; else 0), taken of the rows found only. Each branch of the search
-    (`Matcher.branches`) is compiled once and its bands bound in SQL: compiling it per band cost
-    more than the database's work.
+    `before` (newest first): the bands of `recency_bands` in turn, each band's query run only if
+    the bands before it found fewer than `limit`. A common word is answered from the first band,
+    a rare one from a few index entries; either way the database reads a bounded number of rows,
+    where one query over all reports would read every match of a word that its planner thought
+    rarer than it is. The rank is ts_rank over the public vector where `ranked` (on PostgreSQL;
+    else 0), taken of the rows found only. Each branch of the search (`Matcher.branches`) is
+    compiled once and its bands bound in SQL: compiling it per band cost more than the
+    database's work. The first band is asked alone, the others (one statement) only if it fell
+    short: planning every band's query took the database longer than running the first.
     """
     if before is not None:
         reports = older_than(reports, before)
     branches = [compiled(branch.order_by().values_list("id", "published_at")) for branch in matcher.branches(reports)]
-    bands, params = [], []
-    for number, (bounds, bound_params) in enumerate(recency_bands(reports, before)):
-        parts = []
+    rank, rank_params = "CAST(0 AS REAL)", []
+    if ranked and matcher.query is not None:
+        rank, rank_params = "ts_rank(report.search_vector_public, %s::tsquery)", [tsquery(matcher.parsed)]
+    bands = recency_bands(reports, before)
+    found = matches_in_bands(branches, bands[:1], limit, rank, rank_params)
+    if len(found) < limit and len(bands) > 1:
+        found += matches_in_bands(branches, bands[1:], limit - len(found), rank, rank_params)
+    return found
+
+
+def matches_in_bands(branches, bands, limit, rank, rank_params):
+    """
+    The newest `limit` matches of the compiled `branches` within `bands` (each a condition and its
+    params, newest first), with `rank`, in one statement: each band's part only if those before it
+    found fewer than `limit` (a condition of no column, which the database checks before starting
+    that part).
+    """
+    parts, params = [], []
+    for number, (bounds, bound_params) in enumerate(bands):
+        union = []
         for sql, branch_params in branches:
-            parts.append(
+            union.append(
                 f"SELECT * FROM (SELECT id, published_at FROM ({sql}) AS branch WHERE {bounds}"
                 " ORDER BY published_at DESC, id DESC LIMIT %s) AS newest"
             )
             params += [*branch_params, *bound_params, limit]
-        sql = " UNION ALL ".join(parts)
-        if bands:
+        sql = " UNION ALL ".join(union)
+        if parts:
             found_before = " + ".join(f"(SELECT COUNT(*) FROM band{earlier})" for earlier in range(number))
             sql = f"SELECT * FROM ({sql}) AS found WHERE {found_before} < %s"
             params.append(limit)
-        bands.append(f"band{number} (id, published_at) AS ({sql})")
-    every = " UNION ALL ".join(f"SELECT id, published_at FROM band{number}" for number in range(len(bands)))
+        parts.append(f"band{number} (id, published_at) AS ({sql})")
+    every = " UNION ALL ".join(f"SELECT id, published_at FROM band{number}" for number in range(len(parts)))
     found = f"SELECT id, published_at FROM ({every}) AS found ORDER BY published_at DESC, id DESC LIMIT %s"
-    rank, rank_params = "CAST(0 AS REAL)", []
-    if ranked and matcher.query is not None:
-        rank, rank_params = "ts_rank(report.search_vector_public, %s::tsquery)", [tsquery(matcher.parsed)]
     table = connection.ops.quote_name(Report._meta.db_table)
     statement = (
-        f"WITH {', '.join(bands)} SELECT {rank}, found.published_at, found.id FROM ({found}) AS found"
+        f"WITH {', '.join(parts)} SELECT {rank}, found.published_at, found.id FROM ({found}) AS found"
         f" JOIN {table} AS report ON report.id = found.id ORDER BY found.published_at DESC, found.id DESC"
     )
     with connection.cursor() as cursor:
