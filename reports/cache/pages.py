@@ -25,7 +25,8 @@ results follow the search documents, made again after a save's commit. Headers t
 caches answered one response (X-Search-Cache) are not stored with a page. A hit costs one round
 trip to the cache, which answers the generation, the institutions' networks and the page
 together, and no SQL query. A stored page also expires when the next scheduled report becomes
-due, which no save announces.
+due, which no save announces; that moment is itself kept until it comes or a save replaces the
+pages generation (`next_access_change`).
 """
 import functools
 import hashlib
@@ -45,6 +46,7 @@ from reports.cache.store import (
     MISSING,
     PAGES_GENERATION,
     SEARCH_GENERATION,
+    expect,
     generation,
     keep,
     lookup,
@@ -125,10 +127,34 @@ def may_store(request, response):
     )
 
 
+NEXT_ACCESS_CHANGE = "page-cache:next-access-change"
+
+
+def next_access_change():
+    """
+    Report.objects.next_access_change(), kept as of the pages generation (which any save that could
+    move it replaces) until that moment comes: a page kept for the public and its kept results
+    both ask, on every miss, and a query each cost more than the rest of keeping them.
+    """
+    try:
+        found = read_many([PAGES_GENERATION, NEXT_ACCESS_CHANGE])
+        tokens = (generation(PAGES_GENERATION, found),)
+    except Exception:  # a cache server that is down costs speed, not pages
+        logger.warning("Page cache unavailable", exc_info=True)
+        return Report.objects.next_access_change()
+    due = lookup(found, NEXT_ACCESS_CHANGE, tokens)
+    if due is MISSING:
+        due = Report.objects.next_access_change()
+        # No longer than anything kept with it may be kept.
+        seconds = max(settings.PAGE_CACHE_SECONDS, settings.CONTENT_CACHE_SECONDS)
+        keep(NEXT_ACCESS_CHANGE, tokens, due, seconds if due is None else min(seconds, due.timestamp() - time.time()))
+    return due
+
+
 def seconds_to_keep(limit=None):
     """PAGE_CACHE_SECONDS (or `limit`), or less when a report is published or changes access sooner."""
     seconds = settings.PAGE_CACHE_SECONDS if limit is None else limit
-    due = Report.objects.next_access_change()
+    due = next_access_change()
     if due is not None:
         seconds = min(seconds, due.timestamp() - time.time())
     return seconds
@@ -156,6 +182,7 @@ class PageCacheMiddleware:
         if not replace_left_over():  # a commit could not replace a generation: nothing kept before it is served
             return self.get_response(request)
         generations = GENERATIONS.get(page, (PAGES_GENERATION,))
+        expect(NEXT_ACCESS_CHANGE)  # asked when a miss is kept: no round trip of its own then
         try:
             found = read_many([*generations, NETWORKS_KEY, key])
             tokens = tuple(generation(name, found) for name in generations)

@@ -14,7 +14,9 @@ import logging
 import pytest
 import time_machine
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -357,3 +359,25 @@ class TestInvalidation:
             for url in pages:
                 assert scheduled.slug in client.get(url).content.decode(), url
             assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+    def test_a_report_scheduled_sooner_than_the_last_shows_when_due(self, client):
+        # The next moment pages change by themselves is kept (pages.next_access_change) until a save.
+        now = timezone.now().replace(microsecond=0)
+        ReportFactory(title="Due in ten minutes", published_at=now + dt.timedelta(minutes=10))
+        client.get(reverse("home"))
+        sooner = ReportFactory(title="Due in five minutes", published_at=now + dt.timedelta(minutes=5))
+        url = reverse("report_list")
+        with time_machine.travel(sooner.published_at - dt.timedelta(seconds=1), tick=False):
+            client.get(url)
+            page = client.get(url)
+            assert served_from_cache(page) and sooner.slug not in page.content.decode()
+        with time_machine.travel(sooner.published_at, tick=False):
+            assert sooner.slug in client.get(url).content.decode()
+
+    def test_pages_kept_between_two_saves_look_the_next_scheduled_moment_up_once(self, client):
+        ReportFactory(published_at=timezone.now() + dt.timedelta(minutes=10))
+        client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("report_list"))
+        assert page["X-Page-Cache"] == "miss"
+        assert not [query for query in queries.captured_queries if "soonest_publication" in query["sql"]]
