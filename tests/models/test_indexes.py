@@ -57,6 +57,7 @@ PAGES = [
     ("API report list", "/api/v1/reports/"),
     ("API report list by tag", f"/api/v1/reports/?tag={PREFIX}tag-0"),
     ("API report detail", f"/api/v1/reports/{PREFIX}report-4/"),
+    ("search for a word of every report", "/search/?q=scale"),
 ]
 
 # Report number g: newest first (g minutes * 5 ago); every 50th a draft, the next withdrawn, the
@@ -64,7 +65,7 @@ PAGES = [
 INSERT_REPORTS = """
 INSERT INTO reports_report (
     created_at, updated_at, title, slug, series_id, number, summary, body, body_html, status,
-    published_at, required_tier_id, version, search_public, search_full
+    published_at, required_tier_id, version, search_public, search_full, search_vector_public, search_vector_full
 )
 SELECT now(), now(), 'Scale report ' || g, %(prefix)s || 'report-' || g, (%(series)s::bigint[])[1 + g %% 5], g,
        repeat(md5(g::text) || ' ', 6), repeat(md5(g::text) || ' ', 8), '<p>' || repeat(md5(g::text) || ' ', 8) || '</p>',
@@ -72,7 +73,7 @@ SELECT now(), now(), 'Scale report ' || g, %(prefix)s || 'report-' || g, (%(seri
        CASE g %% 50 WHEN 0 THEN NULL WHEN 2 THEN now() + g * interval '1 minute'
             ELSE now() - g * interval '5 minutes' END,
        CASE WHEN g %% 4 = 0 THEN NULL ELSE (%(tiers)s::bigint[])[1 + g %% 2] END,
-       1, '', ''
+       1, '', '', 'scale:1 report:2'::tsvector, 'scale:1 report:2 militia:3'::tsvector
 FROM generate_series(1, %(count)s) AS g
 """
 # Tag 0 on every third report; one of the others on each. Organization 0 on every seventh, one
@@ -171,3 +172,4 @@ def test_page_reads_reports_through_indexes(archive, client, settings, address):
         if ("Seq Scan", "reports_report") in set(node_types(plan)):
             text = "\n".join(row[0] for row in explain(sql, "TEXT"))
             pytest.fail(f"{address} scans the whole report table:\n{sql}\n\n{text}")
+
