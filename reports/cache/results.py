@@ -31,6 +31,7 @@ from reports.cache.store import (
     generation,
     keep,
     lookup,
+    made_here,
     read_many,
 )
 
@@ -82,6 +83,17 @@ def kept_filters(params, make):
     every visitor; no reader class, nothing of the visitor.
     """
     return kept(filters_key(params), (PAGES_GENERATION,), make)[0]
+
+
+def kept_spellings(make):
+    """
+    What make() returns for the names of every organization, person and outlet a search may name
+    (reports.search.engine.entity_spellings), kept in each process as of the pages generation,
+    which any change to a name or alias replaces.
+    """
+    if settings.CONTENT_CACHE_SECONDS <= 0:
+        return make()
+    return made_here("search-entity-spellings", make)
 
 
 def kept(key, generations, make):

@@ -12,7 +12,8 @@ here, and so does every change that makes it stale.
   user's own in reports.cache.signed_in). An entry of another generation is a miss on every
   process and server, whatever it held; nothing is looked for and deleted.
 - **Entries.** `lookup()` and `keep()` read and write an entry (its generations, when it expires,
-  its value); `remembered()` is the two around a function.
+  its value); `remembered()` is the two around a function; `made_here()` keeps a value in this
+  process's memory instead, as of the generations all the same.
 - **A cache that cannot be asked** costs speed, never a page or a wrong answer: reads fall back to
   making the value, writes are dropped, and both are logged.
 """
@@ -234,6 +235,29 @@ def remembered(key, make, timeout, generations=(PAGES_GENERATION,)):
     if value is MISSING:
         value = make()
         keep(key, tokens, value, timeout)
+    return value
+
+
+_made_here = {}  # key: (generation tokens, value), for `made_here`
+
+
+def made_here(key, make, generations=(PAGES_GENERATION,)):
+    """
+    What make() returns, kept in this process's memory while the generations it was made in last
+    (their tokens read in the request's round trip): for a value made from a whole table that
+    every page of a kind reads whole, which unpickling from the cache on each read would cost
+    more than keeping it here.
+    """
+    try:
+        tokens = tuple(generation(name) for name in generations)
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+        return make()
+    kept = _made_here.get(key)
+    if kept is not None and kept[0] == tokens:
+        return kept[1]
+    value = make()
+    _made_here[key] = (tokens, value)
     return value
 
 

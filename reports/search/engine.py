@@ -701,31 +701,41 @@ NOT_NAMES = {"the", "and", "for", "with", "from", "that", "this", "said", "says"
 ENTITY_KINDS = {"organizations": Organization, "people": Person, "outlets": Outlet}
 
 
-def matching_entities(parsed, limit=4):
+def entity_spellings():
     """
-    Organizations, people and outlets that the query names: a name or alias shares a whole word
-    with it (short and common words aside). Those sharing the most words come first. One query
-    finds which they are (none, for most searches), then one for each kind found.
+    {word: {(kind, id), …}}: the words of every organization's, person's and outlet's folded names
+    and aliases (ENTITY_KINDS), each with the entities it names; what `matching_entities` looks a
+    query's words up in. One query.
     """
-    query_words = {
-        word for group in parsed.groups for term in group if not term.negated
-        for word in term.plain if len(word) >= 3 and word not in NOT_NAMES
-    }
-    if not query_words:
-        return {}
-    # Folded names are words of letters and digits between single spaces: a whole word is one
-    # between the start or a space and a space or the end (the same pattern on both databases).
-    named = {"normalized_name__regex": rf"(^| )({'|'.join(map(re.escape, sorted(query_words)))})( |$)"}
     spellings = []
     for kind, model in ENTITY_KINDS.items():
         aliases = model._meta.get_field("aliases")
         spellings += [
-            model.objects.filter(**named).order_by().annotate(entity_kind=Value(kind)).values_list("entity_kind", "pk"),
-            aliases.related_model.objects.filter(**named).order_by().annotate(entity_kind=Value(kind)).values_list("entity_kind", aliases.field.attname),
+            model.objects.order_by().annotate(entity_kind=Value(kind)).values_list("entity_kind", "pk", "normalized_name"),
+            aliases.related_model.objects.order_by().annotate(entity_kind=Value(kind))
+            .values_list("entity_kind", aliases.field.attname, "normalized_name"),
         ]
+    found = {}
+    for kind, pk, name in spellings[0].union(*spellings[1:], all=True):
+        for word in name.split():
+            found.setdefault(word, set()).add((kind, pk))
+    return found
+
+
+def matching_entities(parsed, spellings, limit=4):
+    """
+    Organizations, people and outlets that the query names: a name or alias shares a whole word
+    with it (short and common words aside), as `spellings` (what `entity_spellings` returns) tells.
+    Those sharing the most words come first. A query for each kind found (none, for most searches).
+    """
     named_by_kind = {kind: set() for kind in ENTITY_KINDS}
-    for kind, pk in spellings[0].union(*spellings[1:]):
-        named_by_kind[kind].add(pk)
+    query_words = {
+        word for group in parsed.groups for term in group if not term.negated
+        for word in term.plain if len(word) >= 3 and word not in NOT_NAMES
+    }
+    for word in query_words:
+        for kind, pk in spellings.get(word, ()):
+            named_by_kind[kind].add(pk)
     found = {}
     for kind, model in ENTITY_KINDS.items():
         candidates = model.objects.filter(pk__in=named_by_kind[kind]).order_by("name").prefetch_related("aliases")

@@ -14,7 +14,12 @@ from reports.cache.content import SharedContentMixin
 from reports.cache.privacy import for_no_one
 from reports.cache.reads import expect_read_claim, record_read
 from reports.cache.results import HEADER as RESULTS_HEADER
-from reports.cache.results import expect_search, kept_filters, kept_results
+from reports.cache.results import (
+    expect_search,
+    kept_filters,
+    kept_results,
+    kept_spellings,
+)
 from reports.cache.signed_in import claimed_user_pk
 from reports.models import (
     Follow,
@@ -33,6 +38,7 @@ from reports.models.reports import tags_in_use, with_tag_lists
 from reports.search.engine import (
     BadKey,
     PageKey,
+    entity_spellings,
     highlight,
     matching_entities,
     parse_query,
@@ -139,7 +145,7 @@ class SearchView(TemplateView):
             }
             for report in reports
         ]
-        entities = matching_entities(parsed) if parsed else {}
+        entities = matching_entities(parsed, kept_spellings(entity_spellings)) if parsed else {}
         return {
             "page": page,
             "profiles": render_to_string("includes/search_profiles.html", {"entities": entities}),

@@ -20,6 +20,7 @@ from reports.cache.results import HEADER
 from reports.models import Institution, InstitutionNetwork, Report
 from reports.search.engine import index_reports
 from tests.factories import (
+    OrganizationAliasFactory,
     OrganizationFactory,
     ReportFactory,
     StaffFactory,
@@ -149,6 +150,16 @@ def test_an_entity_renamed_shows_at_once_in_the_profile_cards(visitors, gated, c
         organization.name = "Kataib Hizbullah Militia"
         organization.save()
     assert "Kataib Hizbullah Militia</a></h3>" in search(anonymous, "militia")[1]
+
+
+def test_an_alias_added_brings_its_profile_card_up_at_once(visitors, gated, committed):
+    # The names searched for profiles are kept in each process (kept_spellings) as of the pages generation.
+    _, anonymous = visitors["anonymous"]
+    organization = OrganizationFactory(name="Kataib Militia", slug="kataib")
+    assert "Kataib Militia</a></h3>" not in search(anonymous, "Sayyid Shuhada")[1]
+    with committed():
+        OrganizationAliasFactory(organization=organization, name="Kataib Sayyid al-Shuhada")
+    assert "Kataib Militia</a></h3>" in search(anonymous, "Sayyid Shuhada")[1]
 
 
 def test_documents_rebuilt_after_a_bulk_load_show_at_once(visitors, gated):
