@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import strip_tags
 from taggit.models import Tag
 
 from reports.models import (
@@ -20,7 +21,7 @@ from reports.models import (
     ReportQuote,
 )
 from reports.models.reports import readable_condition
-from reports.search.engine import parse_query, search_reports, stem, word_match
+from reports.search.engine import parse_query, search_reports, search_words, stem, word_match
 from tests.factories import SubscriptionFactory, tier
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,11 @@ def test_a_body_word_is_found_by_readers_alone_after_generation_and_after_a_save
     generate(30)
     reader = SubscriptionFactory(tier=tier("premium")).user
     report = Report.objects.published().exclude(required_tier=None).first()
-    body_words = set(report.search_full.split()) - set(report.search_public.split())
+    # A word of the body alone: the report's notes and quotes are gated text too, and stay.
+    notes_and_quotes = [note.text for note in report.footnotes.all()]
+    notes_and_quotes += [text for quote in report.quotes.all() for text in (quote.translation, quote.original_text)]
+    body_words = set(search_words(strip_tags(report.body_html))) - set(report.search_public.split())
+    body_words -= set(search_words(" ".join(notes_and_quotes)))
     word = next(
         word for word in sorted(body_words)
         if stem(word) == word and not Report.objects.filter(search_public__contains=f" {word} ").exists()
