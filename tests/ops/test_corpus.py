@@ -21,7 +21,13 @@ from reports.models import (
     ReportQuote,
 )
 from reports.models.reports import readable_condition
-from reports.search.engine import parse_query, search_reports, search_words, stem, word_match
+from reports.search.engine import (
+    parse_query,
+    search_reports,
+    search_words,
+    stem,
+    word_match,
+)
 from tests.factories import SubscriptionFactory, tier
 
 pytestmark = pytest.mark.django_db
