@@ -9,7 +9,9 @@ as the view gives them (`parts`, which must hold everything the kept part is mad
 Nothing of the visitor is in what is kept: the page around it (the header's account links, the
 CSRF token, messages, the query as typed and the page links) is made for each request. The filter
 form's fields, the same for everyone but for the parameters given, are kept for everyone by those
-parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page. Entries are kept as of the pages generation (any change to a report, an entity, a tag,
+parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page. The
+parts of a result line that no search changes (its kicker and tags) are kept in each process, for
+every search that shows the report (`kept_result_parts`). Entries are kept as of the pages generation (any change to a report, an entity, a tag,
 a tier, as reports/signals.py names them) and the search generation (replaced when search
 documents are recomputed, after the save's commit: a search made between the commit and the new
 documents is kept as of the old ones and never served), and expire when the next scheduled
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 # the page cache serves (an anonymous visitor's: reports.cache.pages).
 HEADER = "X-Search-Cache"
 GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
+PARTS_KEPT = 20_000  # result lines' parts kept in each process: a few kilobytes each
 
 
 def digest(parts):
@@ -94,6 +97,29 @@ def kept_spellings(make):
     if settings.CONTENT_CACHE_SECONDS <= 0:
         return make()
     return made_here("search-entity-spellings", make)
+
+
+def kept_result_parts(reports, make):
+    """
+    {report id: parts}: the parts of the reports' result lines that are the same for every search
+    and every reader (as make(reports) returns them for the reports given: {id: (the report as
+    made from, its parts)}), kept in each process as of the pages generation and by the access
+    each report has now (an access change that comes due changes its badge, and no generation),
+    and made only for those not kept: the result lines of a new search are mostly of reports
+    shown before. At most PARTS_KEPT are kept.
+    """
+    if settings.CONTENT_CACHE_SECONDS <= 0:
+        return {pk: parts for pk, (_, parts) in make(reports).items()}
+    kept_parts = made_here("search-result-parts", dict)
+    found = {report.pk: kept_parts.get((report.pk, report.access_tier_id)) for report in reports}
+    missing = [report for report in reports if found[report.pk] is None]
+    if missing:
+        made = make(missing)
+        if len(kept_parts) + len(made) > PARTS_KEPT:
+            kept_parts.clear()
+        for pk, (made_from, parts) in made.items():
+            kept_parts[(pk, made_from.access_tier_id)] = found[pk] = parts
+    return found
 
 
 def kept(key, generations, make):

@@ -136,6 +136,14 @@ class ReportQuerySet(models.QuerySet):
         """For a list of teasers without their tags: what `for_page` has but the full text (see `with_tag_lists`)."""
         return self.for_page().defer("body", "body_html", "reader_text_html")
 
+    def for_result_lines(self):
+        """
+        What a search's result line shows that the search changes (the title and summary, marked
+        where they match), its address, and what its access now depends on: the rest of the line
+        is the same for every search and is made from `for_teasers` once (reports.site.views).
+        """
+        return self.only("slug", "title", "summary", "required_tier_id", "access_after_id", "access_changes_at")
+
 
 SEARCH_DOCUMENTS = ("search_public", "search_full", "search_vector_public", "search_vector_full")
 TAGS = Prefetch("tags", to_attr="prefetched_tags")  # taggit takes no queryset here: `tag_list` orders them
@@ -429,8 +437,12 @@ class Report(Timestamped):
         self.required_tier = tier
 
     @property
+    def access_tier_id(self):
+        return self.access_after_id if self.access_changed() else self.required_tier_id
+
+    @property
     def is_complimentary(self):
-        return (self.access_after_id if self.access_changed() else self.required_tier_id) is None
+        return self.access_tier_id is None
 
     @property
     def complimentary_since(self):

@@ -17,6 +17,7 @@ from reports.cache.results import HEADER as RESULTS_HEADER
 from reports.cache.results import (
     expect_search,
     kept_filters,
+    kept_result_parts,
     kept_results,
     kept_spellings,
 )
@@ -136,10 +137,12 @@ class SearchView(TemplateView):
             parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
         )
         # Not the bodies: a snippet is made from a bounded excerpt of each the visitor may read.
-        reports = with_tag_lists(page.reports(with_excerpts(Report.objects.for_teasers(), self.request.user)))
+        reports = page.reports(with_excerpts(Report.objects.for_result_lines(), self.request.user))
+        parts = kept_result_parts(reports, result_line_parts)
         results = [
             {
                 "report": report,
+                "parts": parts[report.pk],
                 "title": highlight(report.title, parsed),
                 "snippet": snippet(report, parsed, excerpt=report.excerpt),
             }
@@ -151,6 +154,21 @@ class SearchView(TemplateView):
             "profiles": render_to_string("includes/search_profiles.html", {"entities": entities}),
             "results": render_to_string("includes/search_results.html", {"page": page, "results": results}),
         }
+
+
+def result_line_parts(reports):
+    """
+    {id: (the report, its parts)}: the parts of the reports' search result lines that no search
+    changes (the kicker, with the access badge, and the tags) as HTML, from the reports read afresh.
+    """
+    teasers = with_tag_lists(list(Report.objects.for_teasers().filter(pk__in=[report.pk for report in reports])))
+    return {
+        report.pk: (report, {
+            "kicker": render_to_string("includes/result_kicker.html", {"report": report}),
+            "tags": render_to_string("includes/tag_list.html", {"tags": report.tag_list}),
+        })
+        for report in teasers
+    }
 
 
 class ReportDetailView(SharedContentMixin, DetailView):

@@ -11,7 +11,9 @@ import re
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +211,40 @@ def test_filters_sort_and_pages_each_have_their_own_results(visitors, gated, com
     assert "1 report<" in search(anonymous, "militia", access="subscribers")[1]
     response, _ = search(anonymous, "militia", access="nonsense")
     assert response[HEADER] == "hit", "a filter left out narrows nothing: the results of none"
+
+
+def badge(page):
+    return re.search(r'<span class="badge[^"]*">([^<]+)</span>', page).group(1)
+
+
+def test_an_access_change_that_comes_due_shows_on_the_result_lines_of_new_searches(visitors, gated, committed):
+    # A result line's parts (its kicker, with the access badge, and its tags) are kept in each
+    # process; the access a report has now is part of what they are kept by, as no save replaces
+    # the pages generation when a change comes due.
+    due = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+    with committed():
+        gated.access_changes_at, gated.access_after = due, None
+        gated.save()
+    _, anonymous = visitors["anonymous"]
+    assert badge(search(anonymous, "militia")[1]) == "For Premium subscribers"
+    with time_machine.travel(due + dt.timedelta(seconds=1), tick=False):
+        assert badge(search(anonymous, "militia statement")[1]) == "Free to read"
+
+
+def test_a_tag_added_shows_at_once_on_the_result_lines_of_new_searches(visitors, gated, committed):
+    _, anonymous = visitors["anonymous"]
+    assert "Drone warfare" not in search(anonymous, "militia")[1]
+    with committed():
+        gated.tags.add("Drone warfare")
+    assert "Drone warfare</a></li>" in search(anonymous, "militia statement")[1]
+
+
+def test_the_result_lines_of_reports_shown_before_are_not_read_again(visitors, gated, committed):
+    _, anonymous = visitors["anonymous"]
+    search(anonymous, "militia")
+    with CaptureQueriesContext(connection) as queries:
+        response, page = search(anonymous, "militia statement")
+    assert response[PAGE_HEADER] == "miss" and "A <mark>militia</mark> <mark>statement</mark>" in page
+    assert not [query for query in queries.captured_queries if "reports_series" in query["sql"]], (
+        "a new search's result line for a report shown before: its kicker and tags are kept"
+    )
