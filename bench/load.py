@@ -59,6 +59,7 @@ from bench.search import (  # noqa: E402
     log,
     machine,
     premium_subscriber,
+    settle_table,
     setup_django,
     stop_on_signals,
     throwaway_postgres,
@@ -122,7 +123,6 @@ def prepare_here(database_url, reports):
     setup_django(database_url)
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.test import Client
     from django.utils.crypto import get_random_string
@@ -132,8 +132,7 @@ def prepare_here(database_url, reports):
 
     call_command("migrate", verbosity=0)
     ensure_corpus(reports, seed=1, batch=1000, workers=2)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    settle_table()
     top_tier = Tier.objects.order_by("rank").last()
     # A report only the top tier reads in full: the anonymous visitor gets the teaser, the
     # subscriber the whole text (its reads recorded as in production: one per 30 seconds, by
