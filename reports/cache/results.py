@@ -9,13 +9,17 @@ as the view gives them (`parts`, which must hold everything the kept part is mad
 Nothing of the visitor is in what is kept: the page around it (the header's account links, the
 CSRF token, messages, the query as typed and the page links) is made for each request. The filter
 form's fields, the same for everyone but for the parameters given, are kept for everyone by those
-parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page. The
-parts of a result line that no search changes (its kicker and tags) are kept in each process, for
-every search that shows the report (`kept_result_parts`). Entries are kept as of the pages generation (any change to a report, an entity, a tag,
-a tier, as reports/signals.py names them) and the search generation (replaced when search
-documents are recomputed, after the save's commit: a search made between the commit and the new
-documents is kept as of the old ones and never served), and expire when the next scheduled
-report becomes due or a report's access changes by itself.
+parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page.
+Entries are kept as of the pages generation (any change to a report, an entity, a tag, a tier,
+as reports/signals.py names them) and the search generation (replaced when search documents are recomputed, after the save's
+commit: a search made between the commit and the new documents is kept as of the old ones and
+never served), and expire when the next scheduled report becomes due or a report's access
+changes by itself.
+
+Kept in each process, as of the pages generation alone: the parts of a result line that no
+search changes (its kicker and tags, `kept_result_parts`, also by the report's access now, which
+its badge shows), and the parts of a search that its words do not change (`kept_search_part`:
+the edge of the newest reports, which gives the same matches whatever its age).
 """
 import hashlib
 import logging
@@ -120,6 +124,24 @@ def kept_result_parts(reports, make):
         for pk, (made_from, parts) in made.items():
             kept_parts[(pk, made_from.access_tier_id)] = found[pk] = parts
     return found
+
+
+def kept_search_part(key, make):
+    """
+    What make() returns for a part of a search that neither its words nor its reader change (as
+    reports.search.engine.search_page's `keep` asks for one), for `key` (which must name the
+    part and everything it is made from: the filters), kept in each process as of the pages
+    generation. At most PARTS_KEPT are kept.
+    """
+    if settings.CONTENT_CACHE_SECONDS <= 0:
+        return make()
+    kept_parts = made_here("search-parts", dict)
+    key = digest(key)
+    if key not in kept_parts:
+        if len(kept_parts) >= PARTS_KEPT:
+            kept_parts.clear()
+        kept_parts[key] = make()
+    return kept_parts[key]
 
 
 def kept(key, generations, make):

@@ -50,7 +50,7 @@ import functools
 import re
 import threading
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery
@@ -61,7 +61,7 @@ from django.db.models.functions import Substr
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from reports.models import Organization, Outlet, Person, Report
@@ -431,7 +431,7 @@ def compiled(queryset):
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def newest_matches(matcher, reports, *, limit, before=None, ranked=False):
+def newest_matches(matcher, reports, *, limit, before=None, ranked=False, keep=None):
     """
     (rank, publication time, id) of the newest `limit` matches among `reports` after the row
     `before` (newest first): the bands of `recency_bands` in turn, each band's query run only if
@@ -442,7 +442,8 @@ def newest_matches(matcher, reports, *, limit, before=None, ranked=False):
     else 0), taken of the rows found only. Each branch of the search (`Matcher.branches`) is
     compiled once and its bands bound in SQL: compiling it per band cost more than the
     database's work. The first band is asked alone, the others (one statement) only if it fell
-    short: planning every band's query took the database longer than running the first.
+    short: planning every band's query took the database longer than running the first. `keep`:
+    as `search_page` takes it.
     """
     if before is not None:
         reports = older_than(reports, before)
@@ -450,7 +451,7 @@ def newest_matches(matcher, reports, *, limit, before=None, ranked=False):
     rank, rank_params = "CAST(0 AS REAL)", []
     if ranked and matcher.query is not None:
         rank, rank_params = "ts_rank(report.search_vector_public, %s::tsquery)", [tsquery(matcher.parsed)]
-    bands = recency_bands(reports, before)
+    bands = recency_bands(reports, before, keep)
     found = matches_in_bands(branches, bands[:1], limit, rank, rank_params)
     if len(found) < limit and len(bands) > 1:
         found += matches_in_bands(branches, bands[1:], limit - len(found), rank, rank_params)
@@ -497,15 +498,20 @@ def stored_time(value):
     return value if timezone.is_aware(value) else value.replace(tzinfo=dt.timezone.utc)
 
 
-def recency_bands(reports, before):
+def recency_bands(reports, before, keep=None):
     """
     The conditions (SQL on `published_at`, params) of BANDS bands of `reports` by publication
-    time, newest first: the newest FIRST_BAND × RANKED; then those of a span NEXT_BAND times as
-    long as the first's (measured from `before`, or now) before them; then of a span NEXT_BAND
-    times as long again; the last band the rest.
+    time, newest first: the newest FIRST_BAND × RANKED (their edge as `keep` keeps it, if given);
+    then those of a span NEXT_BAND times as long as the first's (measured from `before`, or now)
+    before them; then of a span NEXT_BAND times as long again; the last band the rest. Whatever
+    the edge, the bands hold every report, each in one: an edge kept from before reports were
+    published or withdrawn gives the same matches, only a band wider or narrower than it was.
     """
-    edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RANKED :][:1]
-    first = next(iter(edge), None)
+    def newest_edge():
+        edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RANKED :][:1]
+        return next(iter(edge), None)
+
+    first = newest_edge() if keep is None else keep(("band-edge", before), newest_edge)
     if first is None:
         return [("1 = 1", [])]
     stored = connection.ops.adapt_datetimefield_value
@@ -601,12 +607,15 @@ class SearchPage:
         return [rows[pk] for pk in self.ids if pk in rows]
 
 
-def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20):
+def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20, keep=None):
     """
     A page of the published reports among `reports` (pass the list filters here) matching `text`
     that `user` may find (see `Matcher`), starting at `key` (a PageKey; None for the first), and
     how many they are. Newest first (sort="date"), or by relevance (see the module's docstring).
-    A fixed number of queries, whatever the page.
+    A fixed number of queries, whatever the page. `keep(part, make)`, if given, returns what
+    make() does for a part of the search that neither its words nor its reader change (`part`
+    names it; the edge of its newest reports, `recency_bands`), kept by the caller for the
+    `reports` it passed; one query fewer for each part kept.
     """
     parsed = prepared(text)
     reports = (Report.objects.all() if reports is None else reports).published()
@@ -616,13 +625,13 @@ def search_page(text, user, *, sort="relevance", reports=None, key=None, size=20
     matcher = Matcher(parsed, user)
     stretch_size = size * max(1, RANKED // size)  # whole pages: every page but the last is full
     if sort == "date":
-        rows = newest_matches(matcher, reports, limit=size + 1, before=key.after)
+        rows = newest_matches(matcher, reports, limit=size + 1, before=key.after, keep=keep)
         every = rows if key.after is None and len(rows) <= size else None
         page, next_key = rows[:size], None
         if len(rows) > size:
             next_key = PageKey(sort, key.number + 1, after=page[-1][1:])
     else:
-        found = newest_matches(matcher, reports, limit=stretch_size + 1, before=key.stretch, ranked=True)
+        found = newest_matches(matcher, reports, limit=stretch_size + 1, before=key.stretch, ranked=True, keep=keep)
         every = found if key.stretch is None and len(found) <= stretch_size else None
         stretch = sorted(found[:stretch_size], reverse=True)
         rows = [row for row in stretch if key.after is None or row < key.after]
@@ -795,6 +804,7 @@ def highlight(text, parsed, *, limit=None):
         first = next((at for at, word in enumerate(source) if matches(word)), 0)
         start = max(0, min(first - limit // 4, len(source) - limit))
         end = start + limit
+    # The standard library's escape, which Django's wraps (for lazy strings, which a text split into words is not).
     marked = [f"<mark>{escape(word)}</mark>" if matches(word) else escape(word) for word in source[start:end]]
     return mark_safe(("… " if start else "") + " ".join(marked) + (" …" if end < len(source) else ""))
 

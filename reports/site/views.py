@@ -19,6 +19,7 @@ from reports.cache.results import (
     kept_filters,
     kept_result_parts,
     kept_results,
+    kept_search_part,
     kept_spellings,
 )
 from reports.cache.signed_in import claimed_user_pk
@@ -134,7 +135,8 @@ class SearchView(TemplateView):
         that alone (no request, nothing of the visitor but what the access policy lets them find).
         """
         page = search_page(
-            parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key, size=self.paginate_by
+            parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key,
+            size=self.paginate_by, keep=lambda part, make: kept_search_part((filters.applied(), part), make),
         )
         # Not the bodies: a snippet is made from a bounded excerpt of each the visitor may read.
         reports = page.reports(with_excerpts(Report.objects.for_result_lines(), self.request.user))

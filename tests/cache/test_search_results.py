@@ -20,6 +20,7 @@ from django.utils import timezone
 from reports.cache.pages import HEADER as PAGE_HEADER
 from reports.cache.results import HEADER
 from reports.models import Institution, InstitutionNetwork, Report
+from reports.search import engine as search_engine
 from reports.search.engine import index_reports
 from tests.factories import (
     OrganizationAliasFactory,
@@ -248,3 +249,32 @@ def test_the_result_lines_of_reports_shown_before_are_not_read_again(visitors, g
     assert not [query for query in queries.captured_queries if "reports_series" in query["sql"]], (
         "a new search's result line for a report shown before: its kicker and tags are kept"
     )
+
+
+def test_a_new_search_asks_no_edge_of_the_newest_reports_again(visitors, gated):
+    _, anonymous = visitors["anonymous"]
+    search(anonymous, "militia")
+    with CaptureQueriesContext(connection) as queries:
+        search(anonymous, "militia statement")
+    assert not [query for query in queries.captured_queries if "OFFSET" in query["sql"]], (
+        "the edge of the first band (the newest reports) is kept in each process: it does not change with the words"
+    )
+
+
+def test_a_report_that_comes_due_after_the_edge_was_kept_is_found(visitors, gated, committed, monkeypatch):
+    monkeypatch.setattr(search_engine, "FIRST_BAND", 1)
+    monkeypatch.setattr(search_engine, "RANKED", 2)  # the first band: the newest two reports
+    monkeypatch.setattr(search_engine, "NEXT_BAND", 1)
+    now = timezone.now().replace(microsecond=0)
+    due = now + dt.timedelta(minutes=5)
+    with committed():
+        for days in range(1, 5):
+            ReportFactory(title=f"Militia dispatch {days}", required_tier=None, published_at=now - dt.timedelta(days=days))
+        ReportFactory(title="Militia dispatch to come", required_tier=None, published_at=due)
+    _, anonymous = visitors["anonymous"]
+    assert "4 reports" in search(anonymous, "militia dispatch", sort="date")[1]
+    with time_machine.travel(due + dt.timedelta(seconds=1), tick=False):
+        _, page = search(anonymous, "dispatch militia", sort="date")
+    assert "5 reports" in page
+    titles = re.findall(r'<h2 class="teaser-title"><a href="[^"]+">(.*?)</a>', page)
+    assert re.sub("</?mark>", "", titles[0]) == "Militia dispatch to come"
