@@ -1,4 +1,6 @@
 """Reports, their footnotes and the quotes they carry; and the one policy of who may read them."""
+import operator
+from functools import reduce
 from operator import attrgetter
 
 from django.conf import settings
@@ -23,15 +25,20 @@ from reports.models.subscriptions import Tier
 from reports.text.rendering import render_markdown
 
 
-def access_condition(open_to):
+def access_parts(open_to):
     """
     A report's access is `required_tier` until its `access_changes_at` passes, `access_after` from
     then on: judged against the clock now, like publication, so that the change needs no one to
-    make it. `open_to(field)` is the condition on the tier named by `field`.
+    make it. `open_to(field)` is the condition on the tier named by `field`. The condition in its
+    two parts, which no report meets both of: before the change, and after it.
     """
     now = timezone.now()
     before_change = Q(access_changes_at__isnull=True) | Q(access_changes_at__gt=now)
-    return (before_change & open_to("required_tier")) | (Q(access_changes_at__lte=now) & open_to("access_after"))
+    return [before_change & open_to("required_tier"), Q(access_changes_at__lte=now) & open_to("access_after")]
+
+
+def access_condition(open_to):
+    return reduce(operator.or_, access_parts(open_to))
 
 
 def access_is(tier):
@@ -41,17 +48,25 @@ def access_is(tier):
 
 def readable_condition(user):
     """The policy's condition as a Q, for queries that must tell readable rows from the rest (search)."""
+    return reduce(operator.or_, readable_parts(user))
+
+
+def readable_parts(user):
+    """
+    `readable_condition` in parts that no report meets two of (Qs), for queries that answer each
+    from its own index: before and after an access change, for everyone but desk staff.
+    """
     if is_desk_staff(user):
-        return Q(pk__isnull=False)
+        return [Q(pk__isnull=False)]
     rank = reader_rank(user)
     if rank is None:
-        return access_is(None)
+        return access_parts(lambda field: Q(**{field: None}))
     # By the ids of the tiers above the reader's, not by a join to the tier table, and as an
     # expression (which Django negates as written, without an "OR required_tier_id IS NULL"):
     # the planner can then tell how many rows each side of a search covers, none for a reader
     # of every tier, and answer each side from its own index.
     above = list(Tier.objects.filter(rank__gt=rank).values_list("pk", flat=True))
-    return access_condition(lambda tier: Q(**{f"{tier}__isnull": True}) | ~Q(In(F(tier), above)))
+    return access_parts(lambda tier: Q(**{f"{tier}__isnull": True}) | ~Q(In(F(tier), above)))
 
 
 SLUG_LENGTH = 80

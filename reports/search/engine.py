@@ -47,9 +47,11 @@ parser, so that both databases hold and compare exactly the same words.
 """
 import datetime as dt
 import functools
+import operator
 import re
 import threading
 from dataclasses import dataclass
+from functools import reduce
 from html import escape, unescape
 
 import snowballstemmer
@@ -66,7 +68,7 @@ from django.utils.safestring import mark_safe
 
 from reports.models import Organization, Outlet, Person, Report
 from reports.models.media import reader_text_parts
-from reports.models.reports import LINK_KINDS, filed_under, readable_condition
+from reports.models.reports import LINK_KINDS, filed_under, readable_condition, readable_parts
 from reports.search.names import normalize_name
 from reports.search.spelling import spelling_keys
 from reports.text.reading import reader_text
@@ -394,7 +396,8 @@ class Matcher:
 
     def __init__(self, parsed, user):
         self.parsed = parsed
-        self.readable = readable_condition(user)
+        self.readable_parts = readable_parts(user)
+        self.readable = reduce(operator.or_, self.readable_parts)
         self.query = LexemeQuery(tsquery(parsed)) if connection.vendor == "postgresql" else None
 
     def condition(self):
@@ -406,15 +409,18 @@ class Matcher:
 
     def branches(self, reports):
         """
-        `reports` as the querysets whose matches the search joins: on PostgreSQL two, each answered
+        `reports` as the querysets whose matches the search joins, no report in two: on PostgreSQL
+        those the user may read by their full document, in the policy's parts (`readable_parts`:
+        before an access change, and after), and the others by their public one; each answered
         from its own GIN index (or by walking the newest reports, for a common word) without
-        reading the other's vector: those the user may read by their full document, the others
-        by their public one.
+        reading the other vector. A part in which only complimentary reports are readable (the
+        public's, before a change) is answered from the index of their full documents alone
+        (report_free_search_full_gin), a fraction of the index of every report's.
         """
         if self.query is None:
             return [reports.filter(self.condition())]
         return [
-            reports.filter(self.readable, search_vector_full=self.query),
+            *(reports.filter(part, search_vector_full=self.query) for part in self.readable_parts),
             reports.exclude(self.readable).filter(search_vector_public=self.query),
         ]
 
