@@ -11,10 +11,10 @@ CSRF token, messages, the query as typed and the page links) is made for each re
 form's fields, the same for everyone but for the parameters given, are kept for everyone by those
 parameters (`kept_filters`): rendering their choices cost more than the rest of a kept page.
 Entries are kept as of the pages generation (any change to a report, an entity, a tag, a tier,
-as reports/signals.py names them) and the search generation (replaced when search documents are recomputed, after the save's
-commit: a search made between the commit and the new documents is kept as of the old ones and
-never served), and expire when the next scheduled report becomes due or a report's access
-changes by itself.
+as reports/signals.py names them) and the search generation (replaced when search documents are
+recomputed, after the save's commit: a search made between the commit and the new documents is
+kept as of the old ones and never served), and expire when the next scheduled report becomes due
+or a report's access changes by itself.
 
 Kept in each process, as of the pages generation alone: the parts of a result line that no
 search changes (its kicker and tags, `kept_result_parts`, also by the report's access now, which
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 # the page cache serves (an anonymous visitor's: reports.cache.pages).
 HEADER = "X-Search-Cache"
 GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
-PARTS_KEPT = 20_000  # result lines' parts kept in each process: a few kilobytes each
+PARTS_KEPT = 20_000  # kept in each process, of each kind: a result line's parts are about a kilobyte
 
 
 def digest(parts):
