@@ -34,7 +34,10 @@ def access_parts(open_to):
     """
     now = timezone.now()
     before_change = Q(access_changes_at__isnull=True) | Q(access_changes_at__gt=now)
-    return [before_change & open_to("required_tier"), Q(access_changes_at__lte=now) & open_to("access_after")]
+    # "IS NOT NULL" first: for a report with no change the part is then false, not null, and a
+    # condition joined to it with AND (a search's match on the full document) is never evaluated.
+    after_change = Q(access_changes_at__isnull=False) & Q(access_changes_at__lte=now)
+    return [before_change & open_to("required_tier"), after_change & open_to("access_after")]
 
 
 def access_condition(open_to):
