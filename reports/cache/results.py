@@ -18,8 +18,9 @@ or a report's access changes by itself.
 
 Kept in each process, as of the pages generation alone: the parts of a result line that no
 search changes (its kicker and tags, `kept_result_parts`, also by the report's access now, which
-its badge shows), and the parts of a search that its words do not change (`kept_search_part`:
-the edge of the newest reports, which gives the same matches whatever its age).
+its badge shows), the profile cards (`kept_entity_cards`), and the parts of a search that its
+words do not change (`kept_search_part`: the edge of the newest reports, which gives the same
+matches whatever its age).
 """
 import hashlib
 import logging
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 # the page cache serves (an anonymous visitor's: reports.cache.pages).
 HEADER = "X-Search-Cache"
 GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
-PARTS_KEPT = 20_000  # kept in each process, of each kind: a result line's parts are about a kilobyte
+PARTS_KEPT = 20_000  # kept in each process, of each kind: a result line's parts or a card are about a kilobyte
 
 
 def digest(parts):
@@ -106,23 +107,40 @@ def kept_spellings(make):
 def kept_result_parts(reports, make):
     """
     {report id: parts}: the parts of the reports' result lines that are the same for every search
-    and every reader (as make(reports) returns them for the reports given: {id: (the report as
-    made from, its parts)}), kept in each process as of the pages generation and by the access
-    each report has now (an access change that comes due changes its badge, and no generation),
-    and made only for those not kept: the result lines of a new search are mostly of reports
-    shown before. At most PARTS_KEPT are kept.
+    and every reader (as make(ids) returns them for the reports of those ids: {id: ((id, its access
+    tier's id as read), its parts)}), kept by the access each report has now (an access change that
+    comes due changes its badge, and no generation): the result lines of a new search are mostly
+    of reports shown before. See `kept_in_process`.
+    """
+    return kept_in_process("search-result-parts", {report.pk: (report.pk, report.access_tier_id) for report in reports}, make)
+
+
+def kept_entity_cards(entities, make):
+    """
+    {(kind, id): card}: the profile cards of organizations, people and outlets (`entities`, their
+    (kind, id) pairs), the same for every search and every reader, as make(pairs) returns them
+    ({pair: (pair, its card)}). See `kept_in_process`.
+    """
+    return kept_in_process("search-entity-cards", {entity: entity for entity in entities}, make)
+
+
+def kept_in_process(name, wanted, make):
+    """
+    {item: parts} for `wanted` ({item: the key its parts are kept by}): kept in each process (one
+    store a `name`) as of the pages generation, and made only for the items not kept, by
+    make(items), which returns {item: (its key as made, its parts)}. At most PARTS_KEPT are kept.
     """
     if settings.CONTENT_CACHE_SECONDS <= 0:
-        return {pk: parts for pk, (_, parts) in make(reports).items()}
-    kept_parts = made_here("search-result-parts", dict)
-    found = {report.pk: kept_parts.get((report.pk, report.access_tier_id)) for report in reports}
-    missing = [report for report in reports if found[report.pk] is None]
+        return {item: parts for item, (_, parts) in make(list(wanted)).items()}
+    kept_parts = made_here(name, dict)
+    found = {item: kept_parts.get(key) for item, key in wanted.items()}
+    missing = [item for item, parts in found.items() if parts is None]
     if missing:
         made = make(missing)
         if len(kept_parts) + len(made) > PARTS_KEPT:
             kept_parts.clear()
-        for pk, (made_from, parts) in made.items():
-            kept_parts[(pk, made_from.access_tier_id)] = found[pk] = parts
+        for item, (key, parts) in made.items():
+            kept_parts[key] = found[item] = parts
     return found
 
 

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from functools import reduce
 from html import escape, unescape
 
+import nh3
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery
 from django.core import signing
@@ -716,54 +717,62 @@ NOT_NAMES = {"the", "and", "for", "with", "from", "that", "this", "said", "says"
 ENTITY_KINDS = {"organizations": Organization, "people": Person, "outlets": Outlet}
 
 
+@dataclass(frozen=True)
+class EntitySpellings:
+    """
+    What `matching_entities` looks a query's words up in: `words`, {word: {(kind, id), …}}, the
+    words of every organization's, person's and outlet's folded names and aliases (ENTITY_KINDS),
+    each with the entities it names; and `entities`, {(kind, id): (its name, [its folded name and
+    aliases])}.
+    """
+
+    words: dict
+    entities: dict
+
+
 def entity_spellings():
-    """
-    {word: {(kind, id), …}}: the words of every organization's, person's and outlet's folded names
-    and aliases (ENTITY_KINDS), each with the entities it names; what `matching_entities` looks a
-    query's words up in. One query.
-    """
+    """The EntitySpellings of every organization, person and outlet. One query."""
     spellings = []
     for kind, model in ENTITY_KINDS.items():
         aliases = model._meta.get_field("aliases")
         spellings += [
-            model.objects.order_by().annotate(entity_kind=Value(kind)).values_list("entity_kind", "pk", "normalized_name"),
-            aliases.related_model.objects.order_by().annotate(entity_kind=Value(kind))
-            .values_list("entity_kind", aliases.field.attname, "normalized_name"),
+            model.objects.order_by().annotate(entity_kind=Value(kind))
+            .values_list("entity_kind", "pk", "normalized_name", "name"),
+            # An alias's name is not the entity's: left empty.
+            aliases.related_model.objects.order_by().annotate(entity_kind=Value(kind), entity_name=Value(""))
+            .values_list("entity_kind", aliases.field.attname, "normalized_name", "entity_name"),
         ]
-    found = {}
-    for kind, pk, name in spellings[0].union(*spellings[1:], all=True):
-        for word in name.split():
-            found.setdefault(word, set()).add((kind, pk))
-    return found
+    words, entities = {}, {}
+    for kind, pk, spelling, name in spellings[0].union(*spellings[1:], all=True):
+        entity = entities.setdefault((kind, pk), ["", []])
+        entity[0] = name or entity[0]
+        entity[1].append(spelling)
+        for word in spelling.split():
+            words.setdefault(word, set()).add((kind, pk))
+    return EntitySpellings(words, {key: tuple(entity) for key, entity in entities.items()})
 
 
 def matching_entities(parsed, spellings, limit=4):
     """
-    Organizations, people and outlets that the query names: a name or alias shares a whole word
-    with it (short and common words aside), as `spellings` (what `entity_spellings` returns) tells.
-    Those sharing the most words come first. A query for each kind found (none, for most searches).
+    {kind: [id, …]}: the organizations, people and outlets that the query names, `limit` of each
+    kind at most: a name or alias shares a whole word with it (short and common words aside), as
+    `spellings` (what `entity_spellings` returns) tells. Those sharing the most words come first,
+    then by name. No query.
     """
-    named_by_kind = {kind: set() for kind in ENTITY_KINDS}
     query_words = {
         word for group in parsed.groups for term in group if not term.negated
         for word in term.plain if len(word) >= 3 and word not in NOT_NAMES
     }
-    for word in query_words:
-        for kind, pk in spellings.get(word, ()):
-            named_by_kind[kind].add(pk)
-    found = {}
-    for kind, model in ENTITY_KINDS.items():
-        candidates = model.objects.filter(pk__in=named_by_kind[kind]).order_by("name").prefetch_related("aliases")
-        found[kind] = sorted(
-            candidates[: limit * 5] if named_by_kind[kind] else [],
-            key=lambda entity: (-shared_words(entity, query_words), entity.name),
-        )[:limit]
-    return found
+    named = {key for word in query_words for key in spellings.words.get(word, ())}
 
+    def order(key):
+        name, folded = spellings.entities[key]
+        return -max(len(query_words.intersection(spelling.split())) for spelling in folded), name.casefold(), key[1]
 
-def shared_words(entity, query_words):
-    spellings = [entity.normalized_name, *(alias.normalized_name for alias in entity.aliases.all())]
-    return max(len(query_words.intersection(spelling.split())) for spelling in spellings)
+    return {
+        kind: [pk for _, pk in sorted((key for key in named if key[0] == kind), key=order)[:limit]]
+        for kind in ENTITY_KINDS
+    }
 
 
 # -- Snippets ----------------------------------------------------------------------------------
@@ -781,10 +790,11 @@ def with_excerpts(reports, user):
 
 
 def plain_text(html):
-    """The text of HTML cut off anywhere (an excerpt): a tag cut short at the end is dropped, entities read."""
-    if html.rfind("<") > html.rfind(">"):
-        html = html[: html.rfind("<")]
-    return unescape(strip_tags(html))
+    """
+    The text of HTML cut off anywhere (an excerpt): a tag cut short at the end is dropped, entities
+    read. nh3 (html5ever's parser) takes a fifth of the time of Django's strip_tags.
+    """
+    return unescape(nh3.clean(html, tags=set()))
 
 
 @functools.lru_cache(maxsize=50_000)

@@ -16,6 +16,7 @@ from reports.cache.reads import expect_read_claim, record_read
 from reports.cache.results import HEADER as RESULTS_HEADER
 from reports.cache.results import (
     expect_search,
+    kept_entity_cards,
     kept_filters,
     kept_result_parts,
     kept_results,
@@ -38,6 +39,7 @@ from reports.models.media import media_for_page, reader_text_parts
 from reports.models.readers import is_desk_staff, preview_audiences
 from reports.models.reports import tags_in_use, with_tag_lists
 from reports.search.engine import (
+    ENTITY_KINDS,
     BadKey,
     PageKey,
     entity_spellings,
@@ -150,27 +152,42 @@ class SearchView(TemplateView):
             }
             for report in reports
         ]
-        entities = matching_entities(parsed, kept_spellings(entity_spellings)) if parsed else {}
+        named = matching_entities(parsed, kept_spellings(entity_spellings)) if parsed else {}
+        entities = [(kind, pk) for kind, ids in named.items() for pk in ids]
+        cards = kept_entity_cards(entities, entity_cards)
         return {
             "page": page,
-            "profiles": render_to_string("includes/search_profiles.html", {"entities": entities}),
+            "profiles": render_to_string("includes/search_profiles.html", {"cards": [cards[entity] for entity in entities]}),
             "results": render_to_string("includes/search_results.html", {"page": page, "results": results}),
         }
 
 
-def result_line_parts(reports):
+def result_line_parts(ids):
     """
-    {id: (the report, its parts)}: the parts of the reports' search result lines that no search
-    changes (the kicker, with the access badge, and the tags) as HTML, from the reports read afresh.
+    {id: ((id, access tier's id), its parts)}: the parts of the reports' search result lines that
+    no search changes (the kicker, with the access badge, and the tags) as HTML, from the reports
+    read afresh, and the access they were made for.
     """
-    teasers = with_tag_lists(list(Report.objects.for_teasers().filter(pk__in=[report.pk for report in reports])))
+    teasers = with_tag_lists(list(Report.objects.for_teasers().filter(pk__in=ids)))
     return {
-        report.pk: (report, {
+        report.pk: ((report.pk, report.access_tier_id), {
             "kicker": render_to_string("includes/result_kicker.html", {"report": report}),
             "tags": render_to_string("includes/tag_list.html", {"tags": report.tag_list}),
         })
         for report in teasers
     }
+
+
+def entity_cards(entities):
+    """{(kind, id): ((kind, id), its card)}: the profile cards of organizations, people and outlets, as HTML."""
+    cards = {}
+    for kind, model in ENTITY_KINDS.items():
+        ids = [pk for entity_kind, pk in entities if entity_kind == kind]
+        for entity in model.objects.filter(pk__in=ids).prefetch_related("aliases") if ids else []:
+            label = "Person" if kind == "people" else entity.get_kind_display()
+            card = render_to_string("includes/entity_card.html", {"entity": entity, "kind": label})
+            cards[(kind, entity.pk)] = ((kind, entity.pk), card)
+    return cards
 
 
 class ReportDetailView(SharedContentMixin, DetailView):

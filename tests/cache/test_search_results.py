@@ -251,6 +251,21 @@ def test_the_result_lines_of_reports_shown_before_are_not_read_again(visitors, g
     )
 
 
+def test_the_profile_cards_shown_before_are_not_read_again(visitors, gated, committed):
+    _, anonymous = visitors["anonymous"]
+    with committed():
+        organization = OrganizationFactory(name="Kataib Militia", slug="kataib")
+        OrganizationAliasFactory(organization=organization, name="Kataib Sayyid al-Shuhada")
+    assert "Also written: Kataib Sayyid al-Shuhada" in search(anonymous, "militia")[1]
+    with CaptureQueriesContext(connection) as queries:
+        response, page = search(anonymous, "militia kataib")
+    assert response[PAGE_HEADER] == "miss" and "Kataib Militia</a></h3>" in page
+    assert "Also written: Kataib Sayyid al-Shuhada" in page
+    assert not [query for query in queries.captured_queries if "reports_organization" in query["sql"]], (
+        "a new search naming an organization shown before: its card is kept"
+    )
+
+
 def test_a_new_search_asks_no_edge_of_the_newest_reports_again(visitors, gated):
     _, anonymous = visitors["anonymous"]
     search(anonymous, "militia")
