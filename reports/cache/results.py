@@ -18,9 +18,9 @@ or a report's access changes by itself.
 
 Kept in each process, as of the pages generation alone: the parts of a result line that no
 search changes (its kicker and tags, `kept_result_parts`, also by the report's access now, which
-its badge shows), the profile cards (`kept_entity_cards`), and the parts of a search that its
-words do not change (`kept_search_part`: the edge of the newest reports, which gives the same
-matches whatever its age).
+its badge shows) and the profile cards (`kept_entity_cards`), both also in the cache for the other
+processes; and the parts of a search that its words do not change (`kept_search_part`: the edge
+of the newest reports, which gives the same matches whatever its age).
 """
 import hashlib
 import logging
@@ -37,6 +37,7 @@ from reports.cache.store import (
     expect,
     generation,
     keep,
+    keep_many,
     lookup,
     made_here,
     read_many,
@@ -126,9 +127,11 @@ def kept_entity_cards(entities, make):
 
 def kept_in_process(name, wanted, make):
     """
-    {item: parts} for `wanted` ({item: the key its parts are kept by}): kept in each process (one
-    store a `name`) as of the pages generation, and made only for the items not kept, by
-    make(items), which returns {item: (its key as made, its parts)}. At most PARTS_KEPT are kept.
+    {item: parts} for `wanted` ({item: the key its parts are kept by}), as of the pages generation:
+    kept in each process (one store a `name`, PARTS_KEPT at most); those it lacks read from the
+    cache, where another process may have kept them, all in one round trip; the rest made by
+    make(items), which returns {item: (its key as made, its parts)}, and kept in both. Each process
+    would otherwise make every part once itself: a server's workers warm up as one.
     """
     if settings.CONTENT_CACHE_SECONDS <= 0:
         return {item: parts for item, (_, parts) in make(list(wanted)).items()}
@@ -136,12 +139,31 @@ def kept_in_process(name, wanted, make):
     found = {item: kept_parts.get(key) for item, key in wanted.items()}
     missing = [item for item, parts in found.items() if parts is None]
     if missing:
-        made = make(missing)
-        if len(kept_parts) + len(made) > PARTS_KEPT:
+        shared = kept_in_cache(name, {item: wanted[item] for item in missing}, make)
+        if len(kept_parts) + len(shared) > PARTS_KEPT:
             kept_parts.clear()
-        for item, (key, parts) in made.items():
+        for item, (key, parts) in shared.items():
             kept_parts[key] = found[item] = parts
     return found
+
+
+def kept_in_cache(name, wanted, make):
+    """{item: (key, parts)} for `wanted` ({item: key}): read from the cache, or made and kept there (see `kept_in_process`)."""
+    def cache_key(key):
+        return f"{name}:{digest(key)}"
+
+    try:
+        found = read_many([PAGES_GENERATION, *(cache_key(key) for key in wanted.values())])
+        tokens = (generation(PAGES_GENERATION, found),)
+    except Exception:  # a cache server that is down costs speed, not pages
+        logger.warning("Search cache unavailable", exc_info=True)
+        return make(list(wanted))
+    shared = {item: (key, lookup(found, cache_key(key), tokens)) for item, key in wanted.items()}
+    shared = {item: (key, parts) for item, (key, parts) in shared.items() if parts is not MISSING}
+    missing = [item for item in wanted if item not in shared]
+    made = make(missing) if missing else {}
+    keep_many({cache_key(key): parts for key, parts in made.values()}, tokens, seconds_to_keep(settings.CONTENT_CACHE_SECONDS))
+    return {**shared, **made}
 
 
 def kept_search_part(key, make):

@@ -209,15 +209,26 @@ def lookup(found, key, tokens):
 
 def keep(key, tokens, value, seconds):
     """Keep `value` under `key` as of the generations `tokens`, for `seconds` (nothing when 0 or less)."""
-    if seconds <= 0:
+    keep_many({key: value}, tokens, seconds)
+
+
+def keep_many(values, tokens, seconds):
+    """Keep each of `values` ({key: value}) as `keep` does, in one write."""
+    if seconds <= 0 or not values:
         return
-    entry = (tokens, time.time() + seconds, value)
+    expires = time.time() + seconds
+    entries = {key: (tokens, expires, value) for key, value in values.items()}
     try:
-        cache.set(key, entry, timeout=math.ceil(seconds))
+        if len(entries) == 1:
+            ((key, entry),) = entries.items()
+            cache.set(key, entry, timeout=math.ceil(seconds))
+        else:
+            cache.set_many(entries, timeout=math.ceil(seconds))
     except Exception:
-        logger.warning("Cache unavailable: %s not kept", key.split(":")[0], exc_info=True)
+        logger.warning("Cache unavailable: %s not kept", next(iter(entries)).split(":")[0], exc_info=True)
     else:
-        _written(key, entry)
+        for key, entry in entries.items():
+            _written(key, entry)
 
 
 def remembered(key, make, timeout, generations=(PAGES_GENERATION,)):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from reports.cache.pages import HEADER as PAGE_HEADER
 from reports.cache.results import HEADER
+from reports.cache.store import made_here
 from reports.models import Institution, InstitutionNetwork, Report
 from reports.search import engine as search_engine
 from reports.search.engine import index_reports
@@ -248,6 +249,19 @@ def test_the_result_lines_of_reports_shown_before_are_not_read_again(visitors, g
     assert response[PAGE_HEADER] == "miss" and "A <mark>militia</mark> <mark>statement</mark>" in page
     assert not [query for query in queries.captured_queries if "reports_series" in query["sql"]], (
         "a new search's result line for a report shown before: its kicker and tags are kept"
+    )
+
+
+def test_result_lines_made_by_another_process_are_read_from_the_cache(visitors, gated, committed):
+    _, anonymous = visitors["anonymous"]
+    assert "A <mark>militia</mark> statement" in search(anonymous, "militia")[1]
+    made_here("search-result-parts", dict).clear()  # as in another worker, which has kept nothing of its own yet
+    with CaptureQueriesContext(connection) as queries:
+        response, page = search(anonymous, "militia statement")
+    assert response[PAGE_HEADER] == "miss" and "A <mark>militia</mark> <mark>statement</mark>" in page
+    assert badge(page) == "For Premium subscribers"
+    assert not [query for query in queries.captured_queries if "reports_series" in query["sql"]], (
+        "a result line another process made: its kicker and tags are read from the cache"
     )
 
 
