@@ -1,5 +1,4 @@
 from django import forms
-from taggit.models import Tag
 
 from reports.models import Country, Organization, Outlet, Person, Programme, Series
 from reports.models.reports import tags_in_use
@@ -12,6 +11,33 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
 
 
+class TagsInUseField(SlugChoiceField):
+    """
+    The tags in use (`tags_in_use`), by slug, asked as of the moment a form first looks at them (a
+    tag given, or the choices shown): a form that does neither, as most searches, never builds
+    the query.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(None, **kwargs)
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = tags_in_use().order_by("name")
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        self._set_queryset(queryset)
+
+    def __deepcopy__(self, memo):
+        # Each form's own field asks afresh: Field's copy, not ModelChoiceField's (which would ask here).
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        result.queryset = None
+        return result
+
+
 class ReportFilterForm(forms.Form):
     """
     The filters of the report list. An unknown or malformed value is dropped, and the page says
@@ -22,7 +48,7 @@ class ReportFilterForm(forms.Form):
 
     series = SlugChoiceField(Series.objects.all(), empty_label="Any series")
     programme = SlugChoiceField(Programme.objects.all(), empty_label="Any programme")
-    tag = SlugChoiceField(Tag.objects.none(), empty_label="Any tag")  # tags in use, as of each request
+    tag = TagsInUseField(empty_label="Any tag")
     organization = SlugChoiceField(Organization.objects.all(), empty_label="Any organization")
     person = SlugChoiceField(Person.objects.all(), empty_label="Any person")
     outlet = SlugChoiceField(Outlet.objects.all(), empty_label="Any outlet")
@@ -40,10 +66,6 @@ class ReportFilterForm(forms.Form):
         "outlet": "outlets",
         "country": "countries",
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = tags_in_use().order_by("name")
 
     def filter(self, reports):
         self.is_valid()

@@ -1,11 +1,14 @@
 """Search: spellings, syntax, the paywall, snippets, the index kept current, and a fixed query count."""
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import Report
 from reports.search.engine import search_reports
@@ -185,6 +188,19 @@ class TestResultsPage:
     def test_filters_narrow_the_results(self, client, desk):
         response = client.get(reverse("search"), {"q": "militia", "access": "free"})
         assert response.context["page"].ids == [desk[0].pk]
+
+    def test_a_tag_joins_the_filter_choices_when_its_first_report_is_published(self, client, desk):
+        due = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+        ReportFactory(title="Militia report to come", published_at=due).tags.add("Coastal drones")
+
+        def tag_choices():
+            page = client.get(reverse("search"), {"q": "militia"}).content.decode()
+            return re.findall(r'<option value="([^"]*)"', page[page.index('name="tag"'):].split("</select>")[0])
+
+        with time_machine.travel(due - dt.timedelta(seconds=1), tick=False):
+            assert "coastal-drones" not in tag_choices()
+        with time_machine.travel(due, tick=False):
+            assert "coastal-drones" in tag_choices(), "the choices are the tags in use as of the request"
 
     def test_the_query_count_is_the_same_for_one_result_and_twenty(self, client, desk, settings):
         settings.CONTENT_CACHE_SECONDS = 0  # the results made every time, not kept (reports.cache.results)
