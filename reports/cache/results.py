@@ -131,7 +131,8 @@ def kept_in_process(name, wanted, make):
     kept in each process (one store a `name`, PARTS_KEPT at most); those it lacks read from the
     cache, where another process may have kept them, all in one round trip; the rest made by
     make(items), which returns {item: (its key as made, its parts)}, and kept in both. Each process
-    would otherwise make every part once itself: a server's workers warm up as one.
+    would otherwise make every part once itself: a server's workers warm up as one. An item that
+    make() does not return (deleted since it was found) is left out.
     """
     if settings.CONTENT_CACHE_SECONDS <= 0:
         return {item: parts for item, (_, parts) in make(list(wanted)).items()}
@@ -144,7 +145,7 @@ def kept_in_process(name, wanted, make):
             kept_parts.clear()
         for item, (key, parts) in shared.items():
             kept_parts[key] = found[item] = parts
-    return found
+    return {item: parts for item, parts in found.items() if parts is not None}
 
 
 def kept_in_cache(name, wanted, make):

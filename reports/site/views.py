@@ -151,13 +151,14 @@ class SearchView(TemplateView):
                 "snippet": snippet(report, parsed, excerpt=report.excerpt),
             }
             for report in reports
+            if report.pk in parts  # not one deleted since the page was found
         ]
         named = matching_entities(parsed, kept_spellings(entity_spellings)) if parsed else {}
         entities = [(kind, pk) for kind, ids in named.items() for pk in ids]
         cards = kept_entity_cards(entities, entity_cards)
         return {
             "page": page,
-            "profiles": render_to_string("includes/search_profiles.html", {"cards": [cards[entity] for entity in entities]}),
+            "profiles": render_to_string("includes/search_profiles.html", {"cards": [cards[entity] for entity in entities if entity in cards]}),
             "results": render_to_string("includes/search_results.html", {"page": page, "results": results}),
         }
 

@@ -307,3 +307,39 @@ def test_a_report_that_comes_due_after_the_edge_was_kept_is_found(visitors, gate
     assert "5 reports" in page
     titles = re.findall(r'<h2 class="teaser-title"><a href="[^"]+">(.*?)</a>', page)
     assert re.sub("</?mark>", "", titles[0]) == "Militia dispatch to come"
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["cache on", "cache off"])
+def test_a_report_and_a_profile_deleted_while_a_search_page_is_made_are_left_out(
+    visitors, gated, committed, settings, kept
+):
+    # Found by the search, gone when its result line and card are made (another request deleted
+    # them in between): the page shows the rest, not an error or an empty line.
+    settings.CONTENT_CACHE_SECONDS = 600 if kept else 0
+    _, anonymous = visitors["anonymous"]
+    with committed():
+        other = ReportFactory(title="Another militia statement", summary="Its summary.")
+        organization = OrganizationFactory(name="Statement Militia Council", slug="council")
+    search(anonymous, "nothing")  # with the cache on, the names are kept now; cards and result lines are not
+    # The report is deleted once the excerpts are read (SUBSTR); the profile once the names are,
+    # which with the cache off is after the excerpts.
+    names_read = "SUBSTR" if kept else "normalized_name"
+    deleted = []
+
+    def delete_in_between(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "report" not in deleted and "SUBSTR" in sql:
+            deleted.append("report")
+            Report.objects.filter(pk=gated.pk).delete()
+        if "profile" not in deleted and names_read in sql:
+            deleted.append("profile")
+            organization.delete()
+        return result
+
+    with connection.execute_wrapper(delete_in_between):
+        response, page = search(anonymous, "militia statement")
+    assert sorted(deleted) == ["profile", "report"]
+    assert response.status_code == 200
+    assert "Another <mark>militia</mark> <mark>statement</mark>" in page
+    assert "for premium readers" not in page and "None" not in page
+    assert "Statement Militia Council</a></h3>" not in page
