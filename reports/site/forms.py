@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from reports.models import Country, Organization, Outlet, Person, Programme, Series
 from reports.models.reports import tags_in_use
@@ -11,12 +12,25 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
 
 
+class ChoicesReadLate(ModelChoiceIterator):
+    """A field's choices that take its queryset when they are read, not when they are made (as each form's copy of the field makes them)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
 class TagsInUseField(SlugChoiceField):
     """
     The tags in use (`tags_in_use`), by slug, asked as of the moment a form first looks at them (a
     tag given, or the choices shown): a form that does neither, as most searches, never builds
     the query.
     """
+
+    iterator = ChoicesReadLate
 
     def __init__(self, **kwargs):
         super().__init__(None, **kwargs)

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import Report
+from reports.models.reports import tags_in_use
 from reports.search.engine import search_reports
+from reports.site import forms
 from tests.factories import (
     FootnoteFactory,
     OrganizationAliasFactory,
@@ -201,6 +203,16 @@ class TestResultsPage:
             assert "coastal-drones" not in tag_choices()
         with time_machine.travel(due, tick=False):
             assert "coastal-drones" in tag_choices(), "the choices are the tags in use as of the request"
+
+    def test_a_search_without_a_tag_does_not_build_the_query_of_the_tags_in_use(self, desk, monkeypatch):
+        asked = []
+        monkeypatch.setattr(forms, "tags_in_use", lambda: asked.append("tags in use") or tags_in_use())
+        form = forms.ReportFilterForm({"q": "militia", "series": ""})
+        form.filter(Report.objects.all())
+        assert asked == [], "a form that neither is given a tag nor shows its choices"
+        form = forms.ReportFilterForm({"tag": "threats"})
+        assert [report.slug for report in form.filter(Report.objects.all())] == ["free"]
+        assert asked == ["tags in use"]
 
     def test_the_query_count_is_the_same_for_one_result_and_twenty(self, client, desk, settings):
         settings.CONTENT_CACHE_SECONDS = 0  # the results made every time, not kept (reports.cache.results)
