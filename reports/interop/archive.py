@@ -43,7 +43,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Prefetch
 
 from reports.media.files import inspect, renditions
@@ -92,6 +92,23 @@ class ArchiveError(Exception):
 
 
 # Export ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def consistent_reads():
+    """
+    Every read inside sees the database as of the first one, whatever commits meanwhile (as pg_dump
+    reads it): an export read across moments could name an entity deleted in between, and fail
+    on it, or describe a file it does not copy. On PostgreSQL a REPEATABLE READ, READ ONLY
+    transaction; SQLite's reads in one transaction see one state already. Inside a transaction
+    begun by someone else (a test's), that transaction's own state.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def export_archive() -> dict:

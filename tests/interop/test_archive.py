@@ -3,10 +3,12 @@ import datetime as dt
 import io
 import json
 import re
+import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, connections
 from taggit.models import Tag
 
 from reports.interop.archive import dump_archive
@@ -176,6 +178,38 @@ def test_entities_are_exported_when_a_report_refers_to_them_even_through_another
         {"title": "Commander", "organization": "militia", "started_on": "2020-01-01", "ended_on": None}
     ]
     assert by_slug(archive["outlets"], "daily")["aliases"] == ["The Daily"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a commit from another connection during the export")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_entity_deleted_while_the_archive_is_exported_is_in_the_file_as_of_the_start(content, tmp_path):
+    """The file is the database as of one moment: an editor's deletion that commits meanwhile is not half in it."""
+    first, _ = content
+    fleeting = OrganizationFactory(slug="fleeting")
+    first.organizations.add(fleeting)
+
+    def deleted_by_an_editor():
+        try:
+            Organization.objects.filter(pk=fleeting.pk).delete()
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    deleted = []
+
+    def delete_after_the_reports_are_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not deleted and 'FROM "reports_report"' in sql:
+            deleted.append(sql)
+            editor = threading.Thread(target=deleted_by_an_editor)
+            editor.start()
+            editor.join()
+        return result
+
+    with connection.execute_wrapper(delete_after_the_reports_are_read):
+        archive = json.loads(export(tmp_path))
+    assert deleted and not Organization.objects.filter(slug="fleeting").exists()
+    assert by_slug(archive["reports"], "a-first")["organizations"] == ["fleeting", "militia"]
+    assert by_slug(archive["organizations"], "fleeting")["slug"] == "fleeting"
 
 
 def test_the_export_goes_to_standard_output_with_a_dash(content, tmp_path):
