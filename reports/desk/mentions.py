@@ -37,6 +37,7 @@ def unlinked_mentions(text, linked):
             (
                 {"relation": relation, "id": pk, "name": entities[pk].name, "spelling": spelling}
                 for pk, spelling in matches.items()
+                if pk in entities  # not one deleted since its spelling was read
             ),
             key=lambda mention: mention["name"],
         )

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -271,6 +272,25 @@ class TestEntityMentions:
         hizbullah, _ = entities
         client.force_login(analyst)
         assert self.ask(client, "Hezbollah answered.", organizations=[hizbullah.pk, "junk"]).json() == {"mentions": []}
+
+    def test_an_entity_deleted_while_the_mentions_are_found_is_left_out(self, client, analyst, entities):
+        hizbullah, karawi = entities
+        client.force_login(analyst)
+        deleted = []
+
+        def delete_after_its_spellings_are_read(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            if not deleted and "reports_organizationalias" in sql:
+                deleted.append(sql)
+                hizbullah.delete()  # by another editor, between the spellings and the entities
+            return result
+
+        with connection.execute_wrapper(delete_after_its_spellings_are_read):
+            answer = self.ask(client, "Hezbollah's allies answered. Adil al-Karawi said so.")
+        assert deleted and answer.status_code == 200
+        assert answer.json()["mentions"] == [
+            {"relation": "people", "id": karawi.pk, "name": "'Adel Al-Kar'awi", "spelling": "Adil al-Karawi"},
+        ]
 
     def test_the_mentions_are_asked_with_a_post(self, client, analyst):
         client.force_login(analyst)
