@@ -25,14 +25,14 @@ from reports.models.subscriptions import Tier
 from reports.text.rendering import render_markdown
 
 
-def access_parts(open_to):
+def access_parts(open_to, at=None):
     """
     A report's access is `required_tier` until its `access_changes_at` passes, `access_after` from
-    then on: judged against the clock now, like publication, so that the change needs no one to
-    make it. `open_to(field)` is the condition on the tier named by `field`. The condition in its
-    two parts, which no report meets both of: before the change, and after it.
+    then on: judged against the clock now (or the moment `at`), like publication, so that the
+    change needs no one to make it. `open_to(field)` is the condition on the tier named by `field`.
+    The condition in its two parts, which no report meets both of: before the change, and after it.
     """
-    now = timezone.now()
+    now = timezone.now() if at is None else at
     before_change = Q(access_changes_at__isnull=True) | Q(access_changes_at__gt=now)
     # "IS NOT NULL" first: for a report with no change the part is then false, not null, and a
     # condition joined to it with AND (a search's match on the full document) is never evaluated.
@@ -54,22 +54,24 @@ def readable_condition(user):
     return reduce(operator.or_, readable_parts(user))
 
 
-def readable_parts(user):
+def readable_parts(user, at=None):
     """
     `readable_condition` in parts that no report meets two of (Qs), for queries that answer each
-    from its own index: before and after an access change, for everyone but desk staff.
+    from its own index: before and after an access change, for everyone but desk staff. As of the
+    moment `at` (default now): a time, or an expression that stands for one in SQL compiled once
+    and run at many moments (reports.search.engine.Slot).
     """
     if is_desk_staff(user):
         return [Q(pk__isnull=False)]
     rank = reader_rank(user)
     if rank is None:
-        return access_parts(lambda field: Q(**{field: None}))
+        return access_parts(lambda field: Q(**{field: None}), at)
     # By the ids of the tiers above the reader's, not by a join to the tier table, and as an
     # expression (which Django negates as written, without an "OR required_tier_id IS NULL"):
     # the planner can then tell how many rows each side of a search covers, none for a reader
     # of every tier, and answer each side from its own index.
     above = list(Tier.objects.filter(rank__gt=rank).values_list("pk", flat=True))
-    return access_parts(lambda tier: Q(**{f"{tier}__isnull": True}) | ~Q(In(F(tier), above)))
+    return access_parts(lambda tier: Q(**{f"{tier}__isnull": True}) | ~Q(In(F(tier), above)), at)
 
 
 SLUG_LENGTH = 80
@@ -104,8 +106,9 @@ class ReportQuerySet(models.QuerySet):
     `Report.is_published()`, `is_readable_by()` and `is_viewable_by()` say the same of one report.
     """
 
-    def published(self):
-        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, at=None):
+        """As of now, or of the moment `at` (as `readable_parts` takes it)."""
+        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now() if at is None else at)
 
     def readable_by(self, user):
         return self.filter(readable_condition(user))

@@ -219,14 +219,20 @@ def badge(page):
     return re.search(r'<span class="badge[^"]*">([^<]+)</span>', page).group(1)
 
 
+def opens_to_everyone(report, committed):
+    """Make the report complimentary five minutes from now (an access change that comes due by itself); return when."""
+    due = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+    with committed():
+        report.access_changes_at, report.access_after = due, None
+        report.save()
+    return due
+
+
 def test_an_access_change_that_comes_due_shows_on_the_result_lines_of_new_searches(visitors, gated, committed):
     # A result line's parts (its kicker, with the access badge, and its tags) are kept in each
     # process; the access a report has now is part of what they are kept by, as no save replaces
     # the pages generation when a change comes due.
-    due = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
-    with committed():
-        gated.access_changes_at, gated.access_after = due, None
-        gated.save()
+    due = opens_to_everyone(gated, committed)
     _, anonymous = visitors["anonymous"]
     assert badge(search(anonymous, "militia")[1]) == "For Premium subscribers"
     with time_machine.travel(due + dt.timedelta(seconds=1), tick=False):
@@ -288,6 +294,34 @@ def test_a_new_search_asks_no_edge_of_the_newest_reports_again(visitors, gated):
     assert not [query for query in queries.captured_queries if "OFFSET" in query["sql"]], (
         "the edge of the first band (the newest reports) is kept in each process: it does not change with the words"
     )
+
+
+def test_a_new_search_compiles_none_of_its_statements_again(visitors, gated, monkeypatch):
+    """
+    The SQL of a search's statements (the branches of its matches, its count) is compiled once in
+    each process for a reader class and filters, with its moment, words and page key left open.
+    On SQLite, where the words are in the SQL, every search compiles its own.
+    """
+    compiles = []
+    compile_once = search_engine.compiled
+    monkeypatch.setattr(search_engine, "compiled", lambda queryset: compiles.append(queryset) or compile_once(queryset))
+    _, anonymous = visitors["anonymous"]
+    search(anonymous, "militia")
+    first = len(compiles)
+    search(anonymous, "statement militia")
+    assert first > 0 and len(compiles) == (first if connection.vendor == "postgresql" else 2 * first)
+
+
+def test_a_search_answers_as_of_its_own_moment_though_its_statements_are_kept(visitors, gated, committed):
+    """An access change that comes due opens a gated word to the public's searches from that second, not before."""
+    due = opens_to_everyone(gated, committed)
+    _, anonymous = visitors["anonymous"]
+    assert "0 reports" in search(anonymous, GATED_WORD)[1]
+    with time_machine.travel(due - dt.timedelta(seconds=1), tick=False):
+        assert "0 reports" in search(anonymous, f"{GATED_WORD} doctrine")[1]
+    with time_machine.travel(due, tick=False):
+        _, page = search(anonymous, f"doctrine {GATED_WORD}")
+    assert "1 report<" in page and f"<mark>{GATED_WORD}</mark>" in page
 
 
 def test_a_report_that_comes_due_after_the_edge_was_kept_is_found(visitors, gated, committed, monkeypatch):
