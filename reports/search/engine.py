@@ -69,7 +69,7 @@ from django.utils.safestring import mark_safe
 
 from reports.models import Organization, Outlet, Person, Report
 from reports.models.media import reader_text_parts
-from reports.models.reports import LINK_KINDS, filed_under, readable_condition, readable_parts
+from reports.models.reports import LINK_KINDS, filed_under, readable_parts
 from reports.search.names import normalize_name
 from reports.search.spelling import spelling_keys
 from reports.text.reading import reader_text
@@ -271,10 +271,18 @@ def index_pending():
 
 def index_left_over(limit=None):
     """Index the reports whose indexing failed after their save (at most `limit` of them); return how many."""
-    ids = list(Report.objects.filter(derived_pending=True).order_by("pk").values_list("pk", flat=True)[:limit])
+    with connection.cursor() as cursor:
+        cursor.execute(*left_over_statement(limit))
+        ids = [pk for (pk,) in cursor.fetchall()]
     if ids:
         index_and_clear(ids)
     return len(ids)
+
+
+@functools.cache
+def left_over_statement(limit):
+    """The SQL of the ids of reports left to index, compiled once: every search asks it first."""
+    return compiled(Report.objects.filter(derived_pending=True).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def index_and_clear(ids):
@@ -502,13 +510,15 @@ class SearchStatements:
         else:
             statements = self.keep(("statements", part, after is not None, repr(self.matcher.readable_parts)), compile_all)
         values = self.values if after is None else {**self.values, AFTER_TIME.name: after[0], AFTER_ID.name: after[1]}
-        return [(sql, [self.filled(param, values) for param in params]) for sql, params in statements]
+        return [(sql, filled(params, values)) for sql, params in statements]
 
-    @staticmethod
-    def filled(param, values):
-        if isinstance(param, Slot):
-            return param.output_field.get_db_prep_value(values[param.name], connection)
-        return param
+
+def filled(params, values):
+    """Compiled SQL's `params`, each Slot among them replaced by its value in `values` ({name: value}), as the database takes it."""
+    return [
+        param.output_field.get_db_prep_value(values[param.name], connection) if isinstance(param, Slot) else param
+        for param in params
+    ]
 
 
 def newest_matches(search, *, limit, before=None, ranked=False):
@@ -857,15 +867,38 @@ def matching_entities(parsed, spellings, limit=4):
 # -- Snippets ----------------------------------------------------------------------------------
 
 
-def with_excerpts(reports, user):
+def with_excerpts(reports, readable):
     """
     `reports` (a queryset), each with `excerpt`: the first EXCERPT_CHARS characters of its body's
-    HTML where `user` may read it (the access policy), else None. Cut by the database, which
-    decompresses a long body only as far as that (substr of a TOASTed value), never the whole
-    document: a result page asks for twenty bounded excerpts with its reports, not twenty bodies.
+    HTML where `readable` holds (the access policy's condition for a reader, `readable_condition`),
+    else None. Cut by the database, which decompresses a long body only as far as that (substr of
+    a TOASTed value), never the whole document: a result page asks for twenty bounded excerpts
+    with its reports, not twenty bodies.
     """
     bounded = Substr("body_html", 1, EXCERPT_CHARS)
-    return reports.annotate(excerpt=Case(When(readable_condition(user), then=bounded), default=Value(None)))
+    return reports.annotate(excerpt=Case(When(readable, then=bounded), default=Value(None)))
+
+
+def result_line_reports(page, user, *, keep=None):
+    """
+    The reports of a page (a SearchPage), in order, as their result lines read them
+    (`Report.objects.for_result_lines`, each `with_excerpts` as `user` may read it now). One
+    statement, its SQL compiled for the reader's parts of the policy and the number of reports,
+    kept by `keep` (as `search_page` takes it), and filled with the moment and the ids.
+    """
+    if not page.ids:
+        return []
+    ids = [Slot(f"id{number}", IntegerField()) for number in range(len(page.ids))]
+    parts = readable_parts(user, MOMENT)
+
+    def make():
+        reports = Report.objects.for_result_lines().filter(pk__in=ids).order_by()
+        return compiled(with_excerpts(reports, reduce(operator.or_, parts)))
+
+    sql, params = make() if keep is None else keep(("result lines", len(ids), repr(parts)), make)
+    values = {MOMENT.name: timezone.now(), **{slot.name: pk for slot, pk in zip(ids, page.ids)}}
+    rows = {report.pk: report for report in Report.objects.raw(sql, filled(params, values))}
+    return [rows[pk] for pk in page.ids if pk in rows]
 
 
 def plain_text(html):

@@ -46,9 +46,9 @@ from reports.search.engine import (
     highlight,
     matching_entities,
     parse_query,
+    result_line_reports,
     search_page,
     snippet,
-    with_excerpts,
 )
 from reports.site.forms import ReportFilterForm
 from reports.site.structured_data import news_article
@@ -136,12 +136,15 @@ class SearchView(TemplateView):
         The page of matches for the visitor, and its profile cards and results as HTML made from
         that alone (no request, nothing of the visitor but what the access policy lets them find).
         """
+        def keep(part, make):
+            return kept_search_part((filters.applied(), part), make)
+
         page = search_page(
             parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key,
-            size=self.paginate_by, keep=lambda part, make: kept_search_part((filters.applied(), part), make),
+            size=self.paginate_by, keep=keep,
         )
         # Not the bodies: a snippet is made from a bounded excerpt of each the visitor may read.
-        reports = page.reports(with_excerpts(Report.objects.for_result_lines(), self.request.user))
+        reports = result_line_reports(page, self.request.user, keep=keep)
         parts = kept_result_parts(reports, result_line_parts)
         results = [
             {

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import Report
+from reports.models.reports import readable_condition
 from reports.search import engine as search
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
 
@@ -66,9 +67,9 @@ def test_a_200_kb_body_is_read_only_as_far_as_the_bound(client, premium_reader):
     # Found by the whole body (the index); the snippet, from the bounded excerpt, is its start, unmarked.
     [shown] = snippets(client, "zanzibarite", premium_reader)
     assert shown.startswith(f"{SUMMARY} The speaker repeated") and "<mark>" not in shown and "very end" not in shown
-    excerpt = search.with_excerpts(Report.objects.filter(pk=report.pk), premium_reader).get().excerpt
+    excerpt = search.with_excerpts(Report.objects.filter(pk=report.pk), readable_condition(premium_reader)).get().excerpt
     assert len(excerpt) == search.EXCERPT_CHARS and report.body_html.startswith(excerpt)
-    no_excerpt = search.with_excerpts(Report.objects.filter(pk=report.pk), AnonymousUser()).get().excerpt
+    no_excerpt = search.with_excerpts(Report.objects.filter(pk=report.pk), readable_condition(AnonymousUser())).get().excerpt
     assert no_excerpt is None, "no excerpt for those who may not read it"
 
     client.force_login(premium_reader)
