@@ -879,6 +879,12 @@ def with_excerpts(reports, readable):
     return reports.annotate(excerpt=Case(When(readable, then=bounded), default=Value(None)))
 
 
+@functools.cache
+def id_slots(count):
+    """Slots for `count` ids (a page's), made once: a model field is slow to make."""
+    return tuple(Slot(f"id{number}", IntegerField()) for number in range(count))
+
+
 def result_line_reports(page, user, *, keep=None):
     """
     The reports of a page (a SearchPage), in order, as their result lines read them
@@ -888,7 +894,7 @@ def result_line_reports(page, user, *, keep=None):
     """
     if not page.ids:
         return []
-    ids = [Slot(f"id{number}", IntegerField()) for number in range(len(page.ids))]
+    ids = id_slots(len(page.ids))
     parts = readable_parts(user, MOMENT)
 
     def make():
