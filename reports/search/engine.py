@@ -488,7 +488,6 @@ class SearchStatements:
         self.moment = timezone.now()
         self.matcher = Matcher(parsed, user, at=MOMENT, words=WORDS)
         self.filtered = reports
-        self.reports = reports.published(at=self.moment)
         self.keep = keep
         self.values = {MOMENT.name: self.moment, WORDS.name: tsquery(parsed)}
 
@@ -535,7 +534,6 @@ def newest_matches(search, *, limit, before=None, ranked=False):
     short: planning every band's query took the database longer than running the first. `search`:
     a SearchStatements.
     """
-    reports = search.reports if before is None else older_than(search.reports, before)
     branches = search.compiled("branches", lambda: [
         branch.order_by().values_list("id", "published_at")
         for branch in search.matcher.branches(search.slotted(after=before is not None))
@@ -543,7 +541,7 @@ def newest_matches(search, *, limit, before=None, ranked=False):
     rank, rank_params = "CAST(0 AS REAL)", []
     if ranked and search.matcher.query is not None:
         rank, rank_params = "ts_rank(report.search_vector_public, %s::tsquery)", [search.values[WORDS.name]]
-    bands = recency_bands(reports, before, search.moment, search.keep)
+    bands = recency_bands(search, before)
     found = matches_in_bands(branches, bands[:1], limit, rank, rank_params)
     if len(found) < limit and len(bands) > 1:
         found += matches_in_bands(branches, bands[1:], limit - len(found), rank, rank_params)
@@ -590,24 +588,27 @@ def stored_time(value):
     return value if timezone.is_aware(value) else value.replace(tzinfo=dt.timezone.utc)
 
 
-def recency_bands(reports, before, now, keep=None):
+def recency_bands(search, before):
     """
-    The conditions (SQL on `published_at`, params) of BANDS bands of `reports` by publication
-    time, newest first: the newest FIRST_BAND × RANKED (their edge as `keep` keeps it, if given);
-    then those of a span NEXT_BAND times as long as the first's (measured from `before`, or `now`)
-    before them; then of a span NEXT_BAND times as long again; the last band the rest. Whatever
-    the edge, the bands hold every report, each in one: an edge kept from before reports were
+    The conditions (SQL on `published_at`, params) of BANDS bands of a search's reports after
+    the row `before` by publication time, newest first: the newest FIRST_BAND × RANKED (their
+    edge as the search keeps it, if it does); then those of a span NEXT_BAND times as long as the
+    first's (measured from `before`, or the search's moment) before them; then of a span
+    NEXT_BAND times as long again; the last band the rest. Whatever the edge, the bands hold every report, each in one: an edge kept from before reports were
     published or withdrawn gives the same matches, only a band wider or narrower than it was.
     """
     def newest_edge():
+        reports = search.filtered.published(at=search.moment)
+        if before is not None:
+            reports = older_than(reports, before)
         edge = reports.order_by("-published_at").values_list("published_at", flat=True)[FIRST_BAND * RANKED :][:1]
         return next(iter(edge), None)
 
-    first = newest_edge() if keep is None else keep(("band-edge", before), newest_edge)
+    first = newest_edge() if search.keep is None else search.keep(("band-edge", before), newest_edge)
     if first is None:
         return [("1 = 1", [])]
     stored = connection.ops.adapt_datetimefield_value
-    bands, newer, span = [("published_at >= %s", [stored(first)])], first, (before[0] if before else now) - first
+    bands, newer, span = [("published_at >= %s", [stored(first)])], first, (before[0] if before else search.moment) - first
     for _ in range(BANDS - 2):
         span *= NEXT_BAND
         try:

@@ -136,8 +136,10 @@ class SearchView(TemplateView):
         The page of matches for the visitor, and its profile cards and results as HTML made from
         that alone (no request, nothing of the visitor but what the access policy lets them find).
         """
+        applied = filters.applied()
+
         def keep(part, make):
-            return kept_search_part((filters.applied(), part), make)
+            return kept_search_part((applied, part), make)
 
         page = search_page(
             parsed, self.request.user, sort=key.sort, reports=filters.filter(Report.objects.all()), key=key,
