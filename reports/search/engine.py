@@ -513,7 +513,7 @@ class SearchStatements:
 
 
 def filled(params, values):
-    """Compiled SQL's `params`, each Slot among them replaced by its value in `values` ({name: value}), as the database takes it."""
+    """Compiled SQL's `params`, each Slot among them replaced by its value in `values` ({name: value}), as stored."""
     return [
         param.output_field.get_db_prep_value(values[param.name], connection) if isinstance(param, Slot) else param
         for param in params
@@ -594,8 +594,9 @@ def recency_bands(search, before):
     the row `before` by publication time, newest first: the newest FIRST_BAND × RANKED (their
     edge as the search keeps it, if it does); then those of a span NEXT_BAND times as long as the
     first's (measured from `before`, or the search's moment) before them; then of a span
-    NEXT_BAND times as long again; the last band the rest. Whatever the edge, the bands hold every report, each in one: an edge kept from before reports were
-    published or withdrawn gives the same matches, only a band wider or narrower than it was.
+    NEXT_BAND times as long again; the last band the rest. Whatever the edge, the bands hold
+    every report, each in one: an edge kept from before reports were published or withdrawn gives
+    the same matches, only a band wider or narrower than it was.
     """
     def newest_edge():
         reports = search.filtered.published(at=search.moment)
