@@ -316,9 +316,15 @@ def test_a_new_search_compiles_none_of_its_statements_again(visitors, gated, mon
 
 
 def test_a_search_answers_as_of_its_own_moment_though_its_statements_are_kept(visitors, gated, committed):
-    """An access change that comes due opens a gated word to the public's searches from that second, not before."""
+    """
+    An access change that comes due opens a gated word to the public's searches from that second,
+    not before; and its text to their snippets, though the statement of the result lines was
+    compiled and kept before.
+    """
     due = opens_to_everyone(gated, committed)
     _, anonymous = visitors["anonymous"]
+    _, page = search(anonymous, "militia")
+    assert "1 report<" in page and "doctrine" not in page
     assert "0 reports" in search(anonymous, GATED_WORD)[1]
     with time_machine.travel(due - dt.timedelta(seconds=1), tick=False):
         assert "0 reports" in search(anonymous, f"{GATED_WORD} doctrine")[1]
