@@ -940,8 +940,17 @@ def highlight(text, parsed, *, limit=None):
         first = next((at for at, word in enumerate(source) if matches(word)), 0)
         start = max(0, min(first - limit // 4, len(source) - limit))
         end = start + limit
-    # The standard library's escape, which Django's wraps (for lazy strings, which a text split into words is not).
-    marked = [f"<mark>{escape(word)}</mark>" if matches(word) else escape(word) for word in source[start:end]]
+    # Escaped a run of words at a time, with the standard library's escape (Django's wraps it, for
+    # lazy strings, which a text split into words is not): word by word cost a call for each.
+    marked, run = [], []
+    for word in source[start:end]:
+        if matches(word):
+            marked += [escape(" ".join(run))] if run else []
+            marked.append(f"<mark>{escape(word)}</mark>")
+            run = []
+        else:
+            run.append(word)
+    marked += [escape(" ".join(run))] if run else []
     return mark_safe(("… " if start else "") + " ".join(marked) + (" …" if end < len(source) else ""))
 
 
