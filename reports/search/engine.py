@@ -47,9 +47,12 @@ parser, so that both databases hold and compare exactly the same words.
 """
 import datetime as dt
 import functools
+import hashlib
+import itertools
 import operator
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import reduce
 from html import escape, unescape
@@ -752,18 +755,38 @@ def count_matches(search):
     (COUNT_LIMIT, None), "more than", where that estimate is lower than what was counted. The
     sample is matched as the visitor's search is (`Matcher`), so the estimate follows from what
     that visitor may find, never from statistics of gated text (the planner's estimates come from
-    every report's full document, and would). One statement: the sample first, then the exact
-    count only if the estimate is below ESTIMATE_OVER: a common word then costs no more than a
-    rare one, where counting 1,000 matches of a phrase means reading 1,000 full documents.
+    every report's full document, and would). The sample first, then the exact count only if the
+    estimate is below ESTIMATE_OVER: a common word then costs no more than a rare one, where
+    counting 1,000 matches of a phrase means reading 1,000 full documents.
     """
     # Unordered, so that the count stops at the limit instead of sorting every match first.
     [(matches, params)] = search.compiled("matches", lambda: [
         search.slotted().filter(search.matcher.condition()).order_by().values("pk")
     ])
-    if search.matcher.query is None:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if search.matcher.query is None:
             cursor.execute(f"SELECT COUNT(*) FROM ({matches}) AS found", params)
             return cursor.fetchone()[0], True
+        execute_prepared(cursor, "search_estimate", estimate_statement(matches), (SAMPLE_ROWS, Report._meta.db_table, *params))
+        [estimate] = cursor.fetchone()
+        if estimate < ESTIMATE_OVER:
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({matches}) AS found LIMIT %s) AS found", (*params, COUNT_LIMIT + 1))
+            [found] = cursor.fetchone()
+            if found <= COUNT_LIMIT:
+                return found, True
+    # Two significant figures: about as many as a sample of this size tells.
+    estimate = int(round(estimate, 2 - len(str(int(estimate)))))
+    # Counted past the limit, estimated below it: "more than COUNT_LIMIT".
+    return (estimate, False) if estimate > COUNT_LIMIT else (COUNT_LIMIT, None)
+
+
+@functools.lru_cache(maxsize=256)
+def estimate_statement(matches):
+    """
+    The SQL of the estimated number of `matches` (a search's, compiled): their number among a
+    sample of the table, scaled to the table. Its params: the rows to sample, the table's name and
+    those of `matches`.
+    """
     table = connection.ops.quote_name(Report._meta.db_table)
     sample = f"{table} TABLESAMPLE SYSTEM ((SELECT percent FROM fraction)) REPEATABLE (0)"
     # The matches among the sample: the search's own conditions on the sampled rows, one by one.
@@ -772,33 +795,47 @@ def count_matches(search):
     # The sample's share of the table's rows, times their number (reltuples, kept by ANALYZE):
     # more exact than the matches over the chance of a page to be sampled, as pages hold more or
     # fewer rows. The whole table where it is small, or not analyzed yet (reltuples -1).
-    statement = f"""
+    return f"""
         WITH fraction (percent, rows) AS (
             SELECT LEAST(100, 100.0 * %s / GREATEST(reltuples, 1)), reltuples FROM pg_class WHERE oid = %s::regclass
         ),
         sampled (found, seen) AS (
             SELECT (SELECT COUNT(*) FROM ({sampled_matches}) AS found), (SELECT COUNT(*) FROM {sample})
-        ),
-        estimated (found) AS (
-            SELECT CASE WHEN percent >= 100 THEN found ELSE found * rows / GREATEST(seen, 1) END FROM fraction, sampled
         )
-        SELECT (
-            SELECT COUNT(*) FROM (
-                SELECT 1 FROM ({matches}) AS found WHERE (SELECT found FROM estimated) < %s LIMIT %s
-            ) AS found
-        ), (SELECT found FROM estimated)
+        SELECT CASE WHEN percent >= 100 THEN found ELSE found * rows / GREATEST(seen, 1) END FROM fraction, sampled
     """
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (
-            SAMPLE_ROWS, Report._meta.db_table, *params, *params, ESTIMATE_OVER, COUNT_LIMIT + 1,
-        ))
-        found, estimate = cursor.fetchone()
-    if estimate < ESTIMATE_OVER and found <= COUNT_LIMIT:
-        return found, True
-    # Two significant figures: about as many as a sample of this size tells.
-    estimate = int(round(estimate, 2 - len(str(int(estimate)))))
-    # Counted past the limit, estimated below it: "more than COUNT_LIMIT".
-    return (estimate, False) if estimate > COUNT_LIMIT else (COUNT_LIMIT, None)
+
+
+# The statements prepared on each connection (psycopg2's, as Django holds it), by name.
+prepared_statements = weakref.WeakKeyDictionary()
+PLACEHOLDER = re.compile("%[s%]")
+
+
+def execute_prepared(cursor, name, sql, params):
+    """
+    Run `sql` (with %s placeholders, as compiled) with `params` as a statement prepared once on
+    the cursor's connection (PREPARE, then EXECUTE with the params): PostgreSQL parses it once,
+    and plans it once too after five runs where a plan made for any params costs no more than
+    those made for each run's (plan_cache_mode auto), as a sample scan's does. The estimate's
+    planning, made afresh, cost more than its run. `name` and a digest of `sql` name the
+    statement. Needs one database session throughout: not a pooler that hands each transaction
+    another one.
+    """
+    name, numbered_sql = statement_to_prepare(name, sql)
+    prepared = prepared_statements.setdefault(connection.connection, set())
+    if name not in prepared:
+        cursor.execute(f"PREPARE {name} AS {numbered_sql}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name}" + (f" ({', '.join(['%s'] * len(params))})" if params else ""), params)
+
+
+@functools.lru_cache(maxsize=256)
+def statement_to_prepare(name, sql):
+    """(its name, the SQL with $1, $2, … for its placeholders): what `execute_prepared` prepares."""
+    numbered = itertools.count(1)
+    return f"{name}_{hashlib.sha1(sql.encode()).hexdigest()[:16]}", PLACEHOLDER.sub(
+        lambda found: "%" if found[0] == "%%" else f"${next(numbered)}", sql
+    )
 
 
 # Words too common to point at a profile on their own.

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -49,8 +49,13 @@ def reports(count, title="The militia report", days_ago=1, **fields):
 
 
 def counted(queries):
-    """Whether the captured queries counted the matches (count_matches: its sample, or a COUNT(*) of them)."""
-    return any("TABLESAMPLE" in query["sql"] or query["sql"].startswith("SELECT COUNT(*)") for query in queries.captured_queries)
+    """
+    Whether the captured queries counted the matches (count_matches: its estimate from a sample,
+    prepared on the connection and run there, or a COUNT(*) of them).
+    """
+    return any(
+        query["sql"].startswith(("SELECT COUNT(*)", "EXECUTE search_estimate_")) for query in queries.captured_queries
+    )
 
 
 def search_get(client, url=None, **params):
@@ -126,6 +131,20 @@ class TestCount:
             page = search_page("militia", AnonymousUser(), sort=sort)
         assert (page.found, page.exact) == (30, connection.vendor != "postgresql")
         assert (counted(few), counted(many)) == (False, True)
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is a prepared statement on PostgreSQL only")
+    def test_the_estimate_is_prepared_once_a_connection_and_outlives_a_rolled_back_transaction(self):
+        reports(12)
+        search.prepared_statements.clear()
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            first = search_page("militia", AnonymousUser(), size=2)  # prepares it, in a transaction rolled back
+            raise RuntimeError
+        with CaptureQueriesContext(connection) as again:
+            page = search_page("militia", AnonymousUser(), size=2)
+        assert (page.found, page.exact) == (first.found, first.exact) == (12, False)
+        assert [query["sql"] for query in again.captured_queries if "search_estimate_" in query["sql"]][0].startswith("EXECUTE")
 
     def test_the_estimate_counts_only_what_the_visitor_may_find(self):
         """Gated reports matching by their body add nothing to a visitor's estimate; a subscriber's, they do."""
