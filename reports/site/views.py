@@ -174,7 +174,7 @@ def result_line_parts(ids):
     no search changes (the kicker, with the access badge, and the tags) as HTML, from the reports
     read afresh, and the access they were made for.
     """
-    teasers = with_tag_lists(list(Report.objects.for_teasers().filter(pk__in=ids).order_by()))
+    teasers = with_tag_lists(list(Report.objects.for_result_line_parts().filter(pk__in=ids).order_by()))
     return {
         report.pk: ((report.pk, report.access_tier_id), {
             "kicker": render_to_string("includes/result_kicker.html", {"report": report}),
