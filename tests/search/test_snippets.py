@@ -4,7 +4,9 @@ words the query matched highlighted; anyone else's from the summary alone; and a
 never reads a whole body, however long.
 """
 import re
+from html import unescape
 
+import nh3
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -14,6 +16,7 @@ from django.urls import reverse
 from reports.models import Report
 from reports.models.reports import readable_condition
 from reports.search import engine as search
+from reports.text.rendering import render_markdown
 from tests.factories import ReportFactory, SubscriptionFactory, UserFactory, tier
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +91,34 @@ def test_an_excerpt_cut_inside_a_tag_or_an_entity_shows_text_only():
     report = ReportFactory.build(summary="Summary.")
     shown = search.snippet(report, parsed, excerpt='<p>Guns &amp; <em>drones</em> &lt;b&gt;</p><p class="x')
     assert shown == "Summary. Guns &amp; <mark>drones</mark> &lt;b&gt;"
+
+
+
+# Stored HTML with what a body may hold: a link whose title holds ">" and quotes, entities, an
+# Arabic passage, a table, a footnote marker, a quote's and an image's marker (comments).
+BODY = """Intro with &, <angle> and "quotes" [1], see [the "channel" > mirror](https://example.org/a?b=1&c=2 "He said: 'a > b'").
+
+بيان المقاومة الإسلامية
+{: dir="rtl" lang="ar" }
+
+| Date | Claim |
+|------|-------|
+| 2024 | A drone *strike* &mdash; <b>unverified</b> |
+
+[quote 12]
+
+[image 3]
+
+Last line with <abbr title="Islamic State">IS</abbr> and `code <x>`.
+"""
+
+
+def test_an_excerpt_of_stored_html_cut_anywhere_reads_as_a_parser_reads_it():
+    html = render_markdown(BODY)
+    assert "<!--quote:12-->" in html and "<!--image:3-->" in html and "said: 'a &gt; b'" in html
+    for cut in range(len(html) + 1):
+        excerpt = html[:cut]
+        # A tag the cut left unfinished is dropped; what comes before reads as a parser reads it.
+        last_tag = excerpt.rfind("<")
+        finished = excerpt[:last_tag] if last_tag >= 0 and ">" not in excerpt[last_tag:] else excerpt
+        assert search.plain_text(excerpt) == unescape(nh3.clean(finished, tags=set())), cut
