@@ -46,6 +46,7 @@ from reports.cache.store import (
     MISSING,
     PAGES_GENERATION,
     SEARCH_GENERATION,
+    asked_before,
     expect,
     generation,
     keep,
@@ -67,10 +68,14 @@ PAGES = frozenset({
 })
 # The generations a page is kept as of: any change to what pages show, and for search pages the
 # search documents too, which are made again only after a save's commit (as the search results
-# kept for signed-in readers are: reports.cache.results). Each distinct query is a page of its own,
-# as each is an entry of kept results: the cache's own limit (Redis's eviction, the disk cache's
-# size) bounds them.
+# kept for signed-in readers are: reports.cache.results).
 GENERATIONS = {"search": (PAGES_GENERATION, SEARCH_GENERATION)}
+# Pages whose addresses anyone can vary at will (each distinct query is a page of its own), kept
+# only once this process is asked for one a second time (reports.cache.store.asked_before), as
+# their kept results are: a query asked once costs no write, and one-off queries do not push out
+# the pages asked for often. The cache's own limit (Redis's eviction, the disk cache's size)
+# bounds the rest.
+KEPT_WHEN_ASKED_AGAIN = {"search"}
 HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
 
@@ -200,7 +205,7 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if may_store(request, response):
+        if may_store(request, response) and (page not in KEPT_WHEN_ASKED_AGAIN or asked_before(key, tokens)):
             keep(key, tokens, (response.content, kept_headers(response)), seconds_to_keep())
         response[HEADER] = "miss"
         return response

@@ -34,6 +34,7 @@ from reports.cache.store import (
     MISSING,
     PAGES_GENERATION,
     SEARCH_GENERATION,
+    asked_before,
     expect,
     generation,
     keep,
@@ -45,8 +46,9 @@ from reports.cache.store import (
 
 logger = logging.getLogger(__name__)
 
-# hit, miss, or off (not kept for this visitor), for operators and benchmarks; absent from a page
-# the page cache serves (an anonymous visitor's: reports.cache.pages).
+# hit, miss (made and kept), first (made, not kept: a search this process is asked for the first
+# time, `kept_results`) or off (not kept for this visitor), for operators and benchmarks; absent
+# from a page the page cache serves (an anonymous visitor's: reports.cache.pages).
 HEADER = "X-Search-Cache"
 GENERATIONS = (PAGES_GENERATION, SEARCH_GENERATION)
 PARTS_KEPT = 20_000  # kept in each process, of each kind: a result line's parts or a card are about a kilobyte
@@ -77,11 +79,15 @@ def expect_search(request, parts, params):
 
 
 def kept_results(user, parts, make):
-    """(what make() returns, "hit", "miss" or "off"): kept for the user's reader class and `parts`, or made now."""
+    """
+    (what make() returns, "hit", "miss", "first" or "off"): kept for the user's reader class and
+    `parts`, or made now, and kept once this process is asked for it a second time
+    (reports.cache.store.asked_before): most searches never come again.
+    """
     reader = reader_class(user)
     if reader is None:
         return make(), "off"
-    return kept(results_key(reader, parts), GENERATIONS, make)
+    return kept(results_key(reader, parts), GENERATIONS, make, when_asked_again=True)
 
 
 def kept_filters(params, make):
@@ -185,8 +191,12 @@ def kept_search_part(key, make):
     return kept_parts[key]
 
 
-def kept(key, generations, make):
-    """(make(), "hit", "miss" or "off"): kept under `key` as of `generations`, or made now (and kept)."""
+def kept(key, generations, make, *, when_asked_again=False):
+    """
+    (make(), "hit", "miss", "first" or "off"): kept under `key` as of `generations`, or made now
+    and kept ("miss"; with `when_asked_again`, only if this process was asked for `key` before:
+    else "first").
+    """
     if settings.CONTENT_CACHE_SECONDS <= 0:
         return make(), "off"
     try:
@@ -199,5 +209,7 @@ def kept(key, generations, make):
     if value is not MISSING:
         return value, "hit"
     value = make()
+    if when_asked_again and not asked_before(key, tokens):
+        return value, "first"
     keep(key, tokens, value, seconds_to_keep(settings.CONTENT_CACHE_SECONDS))
     return value, "miss"

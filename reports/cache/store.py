@@ -13,7 +13,10 @@ here, and so does every change that makes it stale.
   process and server, whatever it held; nothing is looked for and deleted.
 - **Entries.** `lookup()` and `keep()` read and write an entry (its generations, when it expires,
   its value); `remembered()` is the two around a function; `made_here()` keeps a value in this
-  process's memory instead, as of the generations all the same.
+  process's memory instead, as of the generations all the same. What a request may name freely
+  (a search, whose words anyone can vary) is kept only once this process is asked for it again
+  (`asked_before`): a query asked once costs no write, and a stream of one-off queries does not
+  push out what is asked for often.
 - **A cache that cannot be asked** costs speed, never a page or a wrong answer: reads fall back to
   making the value, writes are dropped, and both are logged.
 """
@@ -270,6 +273,26 @@ def made_here(key, make, generations=(PAGES_GENERATION,)):
     value = make()
     _made_here[key] = (tokens, value)
     return value
+
+
+_asked = set()  # (key, generation tokens) this process was asked for, for `asked_before`
+ASKED_REMEMBERED = 20_000  # about 3 MB
+
+
+def asked_before(key, tokens):
+    """
+    Whether this process was asked for `key` before, as of the same generations (`tokens`, as
+    `keep` takes them), as a cache asked to keep something only on its second request does (nginx's
+    proxy_cache_min_uses 2). It is remembered from now on, in this process's memory (no round
+    trip, no write); past ASKED_REMEMBERED keys, all are forgotten at once.
+    """
+    asked = (key, tokens)
+    if asked in _asked:
+        return True
+    if len(_asked) >= ASKED_REMEMBERED:
+        _asked.clear()
+    _asked.add(asked)
+    return False
 
 
 def claim(key, seconds):
