@@ -108,3 +108,28 @@ class ReportFilterForm(forms.Form):
     def ignored(self):
         """Labels of the filters that were given but could not be used."""
         return [self.fields[name].label or name.capitalize() for name in self.errors]
+
+    @classmethod
+    def given_in(cls, params):
+        """
+        The filters of `params` (a QueryDict): the form bound to them, or, where none is given (most
+        searches), `NO_FILTERS_GIVEN`, which answers as that form would without the cost of making
+        one (a copy of each of its fields).
+        """
+        return cls(params) if any(name in params for name in cls.base_fields) else NO_FILTERS_GIVEN
+
+
+class NoFiltersGiven:
+    """What a `ReportFilterForm` bound to none of its filters answers: no filter applied, none ignored."""
+
+    fields = ReportFilterForm.base_fields
+    ignored = []
+
+    def filter(self, reports):
+        return reports
+
+    def applied(self):
+        return ()
+
+
+NO_FILTERS_GIVEN = NoFiltersGiven()

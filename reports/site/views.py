@@ -109,7 +109,7 @@ class SearchView(TemplateView):
         query = self.request.GET.get("q", "")[:500]
         parsed = parse_query(query)
         sort = self.request.GET.get("sort") if self.request.GET.get("sort") in self.SORTS else "relevance"
-        filters = ReportFilterForm(self.request.GET)
+        filters = ReportFilterForm.given_in(self.request.GET)
         try:
             key = PageKey.read(self.request.GET["after"], sort) if self.request.GET.get("after") else PageKey(sort)
         except BadKey:
@@ -120,10 +120,12 @@ class SearchView(TemplateView):
         given = tuple((name, self.request.GET.getlist(name)) for name in filters.fields)
         expect_search(self.request, search, given)
         made, self.kept = kept_results(self.request.user, search, lambda: self.results(parsed, filters, key))
-        filter_fields = kept_filters(given, lambda: render_to_string("includes/filter_fields.html", {"filters": filters}))
+        filter_fields = kept_filters(given, lambda: render_to_string(
+            "includes/filter_fields.html", {"filters": ReportFilterForm(self.request.GET)}
+        ))
         context = super().get_context_data(
-            filter_fields=mark_safe(filter_fields),
-            query=query, sort=sort, sorts=self.SORTS, filters=filters, page=made["page"],
+            filter_fields=mark_safe(filter_fields), filters_given=any(value for _, values in given for value in values),
+            query=query, sort=sort, sorts=self.SORTS, page=made["page"],
             next_page=made["page"].next_key.token() if made["page"].next_key else None,
             kept_profiles=mark_safe(made["profiles"]), kept_results=mark_safe(made["results"]), **kwargs,
         )

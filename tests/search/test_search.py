@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonAliasFactory,
     PersonFactory,
+    ProgrammeFactory,
     QuoteFactory,
     ReportFactory,
     ReportQuoteFactory,
@@ -213,6 +215,34 @@ class TestResultsPage:
         form = forms.ReportFilterForm({"tag": "threats"})
         assert [report.slug for report in form.filter(Report.objects.all())] == ["free"]
         assert asked == ["tags in use"]
+
+    def test_a_search_given_no_filter_answers_as_its_form_would_without_making_one(self, desk):
+        params = QueryDict("q=militia&sort=date")
+        none_given, form = forms.ReportFilterForm.given_in(params), forms.ReportFilterForm(params)
+        assert not isinstance(none_given, forms.ReportFilterForm)
+        assert (none_given.applied(), none_given.ignored) == (form.applied(), form.ignored) == ((), [])
+        assert list(none_given.fields) == list(form.fields)
+        assert str(none_given.filter(Report.objects.all()).query) == str(form.filter(Report.objects.all()).query)
+        assert isinstance(forms.ReportFilterForm.given_in(QueryDict("q=militia&series=")), forms.ReportFilterForm)
+
+    def test_the_filter_panel_opens_where_a_filter_was_chosen(self, client, desk):
+        def panel(params):
+            page = client.get(reverse("search"), params).content.decode()
+            return page, re.search(r'<details class="filters"( open)?>', page).group(1) is not None
+
+        page, opened = panel({"q": "militia"})
+        assert not opened
+        form = page[page.index('<form method="get" class="filter-form">'):]
+        form = form[:form.index("</form>")]
+        # The form sent as the page shows it: every field at its first choice, empty.
+        sent = {name: "" for name in re.findall(r'<(?:select|input)[^>]* name="([^"]+)"', form)}
+        sent.update(q="militia", sort="relevance")
+        assert {"series", "programme", "tag", "access", "since", "until"} <= sent.keys()
+        assert not panel(sent)[1], "nothing chosen"
+        programme = ProgrammeFactory(name="Jihad and Terrorism Threat Monitor", slug="jttm-programme")
+        assert panel({**sent, "programme": programme.slug})[1]
+        page, opened = panel({**sent, "since": "not a date"})
+        assert opened and "Some filters could not be used" in page
 
     def test_the_query_count_is_the_same_for_one_result_and_twenty(self, client, desk, settings):
         settings.CONTENT_CACHE_SECONDS = 0  # the results made every time, not kept (reports.cache.results)
