@@ -123,7 +123,10 @@ class NoFiltersGiven:
     """What a `ReportFilterForm` bound to none of its filters answers: no filter applied, none ignored."""
 
     fields = ReportFilterForm.base_fields
-    ignored = []
+
+    @property
+    def ignored(self):
+        return []
 
     def filter(self, reports):
         return reports
