@@ -23,12 +23,13 @@ word no report holds left out, which makes each query one of its own, so that no
 can help; with NEW_QUERY_CONNECTIONS connections, its row read for p50/p95/p99), each between two
 measurements of the minimal view, whose
 mean throughput there is the page's baseline (what the machine serves drifts during a run: a
-baseline on one side only would count the drift against or for the page), --rounds times (the
-median ratio counts); the sizes are measured one after the other for each page, so that they see the same
-load on the machine. All of it three times (RUNS): with no
-cache at all (every page made from the database), with the page cache off but the content cache on
-(CONTENT_CACHE_SECONDS=--cache-seconds, what signed-in readers always get), and with both on, with
-CACHE_URL and REDIS_URL naming a throwaway redis-server when there is one. It prints a table of requests per
+baseline on one side only would count the drift against or for the page); the sizes are measured
+one after the other for each page, so that they see the same load on the machine. All of it in
+three runs (RUNS): with no cache at all (every page made from the database), with the page cache
+off but the content cache on (CONTENT_CACHE_SECONDS=--cache-seconds, what signed-in readers always
+get), and with both on, with CACHE_URL and REDIS_URL naming a throwaway redis-server when there is
+one; --rounds rounds, each of which measures every page once in each run in turn (fresh servers
+for each), so that every run is measured early and late alike (the median ratio counts). It prints a table of requests per
 second and p50/p95/p99 latency, each page's throughput as a ratio to the minimal view's, the
 targets of issue #7, and list and detail latency at each size as a ratio to the smallest, and
 writes it to bench/results/load.md.
@@ -269,7 +270,11 @@ def wrk(url, seconds, connections, cookie=None, script=WRK_SCRIPT, script_args=(
 
 
 def measure(args, sizes, run, redis_url, log_directory):
-    """{(size, page): wrk result} with the caches of the run on or off."""
+    """
+    One round of a run: ({(size, page): wrk result}, {size: the minimal view's results}) with the
+    caches of the run on or off, in servers of its own. At each size the minimal view is measured
+    first and after each page; a page's baseline is the mean of the two around it.
+    """
     title, page_cache, content_cache = run
     environment = {
         "PAGE_CACHE_SECONDS": str(args.cache_seconds if page_cache else 0),
@@ -304,25 +309,42 @@ def measure(args, sizes, run, redis_url, log_directory):
                 log(f"    errors at {url}: {result['status_errors']} non-2xx/3xx, {result['socket_errors']} socket")
             return result
 
-        baselines = {size["reports"]: [] for size in sizes}
+        baselines = {size["reports"]: [load(size, server, *PAGES[0])] for size, server in zip(sizes, servers)}
         for label, key, as_subscriber in PAGES[1:]:
             for size, server in zip(sizes, servers):
-                rounds = []
-                before = load(size, server, *PAGES[0])
-                baselines[size["reports"]].append(before)
-                for _ in range(args.rounds):
-                    # The minimal view right before and right after the page: what the machine serves drifts.
-                    result = load(size, server, label, key, as_subscriber)
-                    after = load(size, server, *PAGES[0])
-                    baselines[size["reports"]].append(after)
-                    result["baseline_rps"] = (before["rps"] + after["rps"]) / 2
-                    rounds.append(result)
-                    before = after
-                results[size["reports"], label] = median(rounds, ratio)
-        for count, measured in baselines.items():
-            results[count, BASELINE] = median(measured, lambda result: result["rps"])
-            results[count, BASELINE]["baseline_rps"] = results[count, BASELINE]["rps"]
-    return results
+                # The minimal view right before and right after the page: what the machine serves drifts.
+                result = load(size, server, label, key, as_subscriber)
+                measured = baselines[size["reports"]]
+                measured.append(load(size, server, *PAGES[0]))
+                result["baseline_rps"] = (measured[-2]["rps"] + measured[-1]["rps"]) / 2
+                results[size["reports"], label] = result
+    return results, baselines
+
+
+def measure_interleaved(args, sizes, redis_url, log_directory):
+    """
+    {run title: {(size, page): the round with the median ratio}}: --rounds rounds, each measuring
+    every run (RUNS) in turn, so that every run is measured early and late alike. This machine
+    serves about a third less after half an hour of load than rested: runs measured one after the other
+    would give the last one its slowest moments.
+    """
+    rounds = {title: collections.defaultdict(list) for title, _, _ in RUNS}
+    baselines = {title: collections.defaultdict(list) for title, _, _ in RUNS}
+    for number in range(1, args.rounds + 1):
+        for run in RUNS:
+            log(f"Measuring, {run[0]}, round {number} of {args.rounds}")
+            pages, minimal = measure(args, sizes, run, redis_url, log_directory)
+            for page, result in pages.items():
+                rounds[run[0]][page].append(result)
+            for count, measured in minimal.items():
+                baselines[run[0]][count] += measured
+    runs = {}
+    for title, measured_pages in rounds.items():
+        runs[title] = {page: median(measured, ratio) for page, measured in measured_pages.items()}
+        for count, measured in baselines[title].items():
+            runs[title][count, BASELINE] = median(measured, lambda result: result["rps"])
+            runs[title][count, BASELINE]["baseline_rps"] = runs[title][count, BASELINE]["rps"]
+    return runs
 
 
 _seeds = itertools.count(1)
@@ -374,8 +396,8 @@ def markdown(args, sizes, runs, command, load):
         f"{args.duration} s per measurement after {args.warmup} s of warm-up; load generator and server on the same machine; "
         f"{load}. Sizes: " + ", ".join(f"{size['reports']:,} reports ({size['published']:,} published)" for size in sizes)
         + f". Ratios: a page's requests per second over the mean of the minimal view's, measured right before and"
-        f" right after it in the same server; each page measured {args.rounds} times so, its row the measurement with"
-        " the median ratio; the"
+        f" right after it in the same server; {args.rounds} rounds, each measuring every page once in each run in turn"
+        " (no cache, page cache off, page cache on), a page's row the round with the median ratio; the"
         " minimal view's row is the median of its measurements.",
         "",
     ]
@@ -454,10 +476,7 @@ def main():
         sizes.sort(key=lambda size: size["reports"])
         collect_static()
         load_before = os.getloadavg()[0]
-        runs = {}
-        for run in RUNS:
-            log(f"Measuring, {run[0]}")
-            runs[run[0]] = measure(args, sizes, run, redis_url, log_directory)
+        runs = measure_interleaved(args, sizes, redis_url, log_directory)
     load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     report = markdown(args, sizes, runs, command, load)
     print(report)
