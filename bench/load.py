@@ -323,7 +323,8 @@ def measure(args, sizes, run, redis_url, log_directory):
 
 def measure_interleaved(args, sizes, redis_url, log_directory):
     """
-    {run title: {(size, page): the round with the median ratio}}: --rounds rounds, each measuring
+    ({run title: {(size, page): the round with the median ratio}}, {run title: {(size, page): each
+    round's result, in order}}): --rounds rounds, each measuring
     every run (RUNS) in turn, so that every run is measured early and late alike. This machine
     serves about a third less after half an hour of load than rested: runs measured one after the other
     would give the last one its slowest moments.
@@ -344,7 +345,7 @@ def measure_interleaved(args, sizes, redis_url, log_directory):
         for count, measured in baselines[title].items():
             runs[title][count, BASELINE] = median(measured, lambda result: result["rps"])
             runs[title][count, BASELINE]["baseline_rps"] = runs[title][count, BASELINE]["rps"]
-    return runs
+    return runs, rounds
 
 
 _seeds = itertools.count(1)
@@ -384,7 +385,7 @@ def tail(result):
     return result["p99"] / result["p50"] if result["p50"] else float("inf")
 
 
-def markdown(args, sizes, runs, command, load):
+def markdown(args, sizes, runs, rounds, command, load):
     smallest, largest = sizes[0]["reports"], sizes[-1]["reports"]
     lines = [
         "# Load benchmark",
@@ -432,11 +433,14 @@ def markdown(args, sizes, runs, command, load):
         lines.append(f"| p99 ≤ {TAIL_TARGET}× p50 at {args.connections} connections, {title} | worst: {worst}, "
                      f"{tails[worst]:.1f}× | {'yes' if tails[worst] <= TAIL_TARGET else 'no'} |")
     if len(sizes) > 1:
-        off = runs[NO_CACHE]
+        off = rounds[NO_CACHE]
         for label in SCALED_PAGES:
-            growth = off[largest, label]["p50"] / off[smallest, label]["p50"]
+            # Within each round, where the two sizes were measured seconds apart: a page's rows may
+            # come from different rounds, at different moments of the machine.
+            growths = [large["p50"] / small["p50"] for large, small in zip(off[largest, label], off[smallest, label])]
+            growth = median(growths, float)
             lines.append(f"| {label}: p50 at {largest:,} ≤ {SCALE_TARGET}× at {smallest:,} ({NO_CACHE}) | "
-                         f"{off[largest, label]['p50']:.1f} / {off[smallest, label]['p50']:.1f} ms = {growth:.2f}× | "
+                         f"median of the rounds' {', '.join(f'{each:.2f}' for each in growths)}: {growth:.2f}× | "
                          f"{'yes' if growth <= SCALE_TARGET else 'no'} |")
     lines += ["", "Targets are judged at the largest size."]
     if not all(size["page_cache"] for size in sizes):
@@ -476,9 +480,9 @@ def main():
         sizes.sort(key=lambda size: size["reports"])
         collect_static()
         load_before = os.getloadavg()[0]
-        runs = measure_interleaved(args, sizes, redis_url, log_directory)
+        runs, rounds = measure_interleaved(args, sizes, redis_url, log_directory)
     load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
-    report = markdown(args, sizes, runs, command, load)
+    report = markdown(args, sizes, runs, rounds, command, load)
     print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report)
