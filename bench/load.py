@@ -312,7 +312,8 @@ def measure(args, sizes, run, redis_url, log_directory):
         baselines = {size["reports"]: [load(size, server, *PAGES[0])] for size, server in zip(sizes, servers)}
         for label, key, as_subscriber in PAGES[1:]:
             for size, server in zip(sizes, servers):
-                # The minimal view right before and right after the page: what the machine serves drifts.
+                # The minimal view's last measurement before the page in this server and its next after
+                # it (the other size's page between): what the machine serves drifts.
                 result = load(size, server, label, key, as_subscriber)
                 measured = baselines[size["reports"]]
                 measured.append(load(size, server, *PAGES[0]))
@@ -324,10 +325,10 @@ def measure(args, sizes, run, redis_url, log_directory):
 def measure_interleaved(args, sizes, redis_url, log_directory):
     """
     ({run title: {(size, page): the round with the median ratio}}, {run title: {(size, page): each
-    round's result, in order}}): --rounds rounds, each measuring
-    every run (RUNS) in turn, so that every run is measured early and late alike. This machine
-    serves about a third less after half an hour of load than rested: runs measured one after the other
-    would give the last one its slowest moments.
+    round's result, in order}}): --rounds rounds, each measuring every run (RUNS) in turn, so that
+    every run is measured early and late alike. This machine serves about a third less after half
+    an hour of load than rested: runs measured one after the other would give the last one its
+    slowest moments.
     """
     rounds = {title: collections.defaultdict(list) for title, _, _ in RUNS}
     baselines = {title: collections.defaultdict(list) for title, _, _ in RUNS}
@@ -396,8 +397,8 @@ def markdown(args, sizes, runs, rounds, command, load):
         f"({NEW_QUERIES}: {NEW_QUERY_CONNECTIONS}), "
         f"{args.duration} s per measurement after {args.warmup} s of warm-up; load generator and server on the same machine; "
         f"{load}. Sizes: " + ", ".join(f"{size['reports']:,} reports ({size['published']:,} published)" for size in sizes)
-        + f". Ratios: a page's requests per second over the mean of the minimal view's, measured right before and"
-        f" right after it in the same server; {args.rounds} rounds, each measuring every page once in each run in turn"
+        + f". Ratios: a page's requests per second over the mean of the minimal view's, its last measurement before"
+        f" and its next after the page in the same server; {args.rounds} rounds, each measuring every page once in each run in turn"
         " (no cache, page cache off, page cache on), a page's row the round with the median ratio; the"
         " minimal view's row is the median of its measurements.",
         "",
