@@ -71,10 +71,10 @@ PAGES = frozenset({
 # kept for signed-in readers are: reports.cache.results).
 GENERATIONS = {"search": (PAGES_GENERATION, SEARCH_GENERATION)}
 # Pages whose addresses anyone can vary at will (each distinct query is a page of its own), kept
-# only once this process is asked for one a second time (reports.cache.store.asked_before), as
-# their kept results are: a query asked once costs no write, and one-off queries do not push out
-# the pages asked for often. The cache's own limit (Redis's eviction, the disk cache's size)
-# bounds the rest.
+# and looked for only once this process is asked for one a second time
+# (reports.cache.store.asked_before), as their kept results are: a query asked once costs no
+# write and no round trip, and one-off queries do not push out the pages asked for often. The
+# cache's own limit (Redis's eviction, the disk cache's size) bounds the rest.
 KEPT_WHEN_ASKED_AGAIN = {"search"}
 HEADER = "X-Page-Cache"  # hit or miss, for operators and benchmarks
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
@@ -188,15 +188,20 @@ class PageCacheMiddleware:
             return self.get_response(request)
         generations = GENERATIONS.get(page, (PAGES_GENERATION,))
         expect(NEXT_ACCESS_CHANGE)  # asked when a miss is kept: no round trip of its own then
+        when_asked_again = page in KEPT_WHEN_ASKED_AGAIN
         try:
-            found = read_many([*generations, NETWORKS_KEY, key])
+            found = read_many([*generations, NETWORKS_KEY, *([] if when_asked_again else [key])])
             tokens = tuple(generation(name, found) for name in generations)
             if on_institution_network(request, found):
                 return self.get_response(request)
+            # Looked for, as kept, only once this process is asked for it again.
+            first = when_asked_again and not asked_before(key, tokens)
+            if when_asked_again and not first:
+                found = read_many([key])
         except Exception:  # a cache server that is down costs speed, not pages
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
-        kept = lookup(found, key, tokens)
+        kept = MISSING if first else lookup(found, key, tokens)
         if kept is not MISSING:
             content, headers = kept
             response = HttpResponse(content, headers=headers)
@@ -205,7 +210,7 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if may_store(request, response) and (page not in KEPT_WHEN_ASKED_AGAIN or asked_before(key, tokens)):
+        if not first and may_store(request, response):
             keep(key, tokens, (response.content, kept_headers(response)), seconds_to_keep())
         response[HEADER] = "miss"
         return response

@@ -35,6 +35,7 @@ from reports.cache.store import (
     PAGES_GENERATION,
     SEARCH_GENERATION,
     asked_before,
+    asked_here,
     expect,
     generation,
     keep,
@@ -73,8 +74,11 @@ def expect_search(request, parts, params):
     round trip of its own.
     """
     if settings.CONTENT_CACHE_SECONDS > 0:
+        public_results = results_key(PUBLIC, parts)
         expect(filters_key(params), *(
-            (SEARCH_GENERATION, results_key(PUBLIC, parts)) if claimed_user_pk(request) is None else ()
+            # Looked for only once this process was asked for them (`kept`).
+            (SEARCH_GENERATION, public_results if asked_here(public_results) else None)
+            if claimed_user_pk(request) is None else ()
         ))
 
 
@@ -194,22 +198,25 @@ def kept_search_part(key, make):
 def kept(key, generations, make, *, when_asked_again=False):
     """
     (make(), "hit", "miss", "first" or "off"): kept under `key` as of `generations`, or made now
-    and kept ("miss"; with `when_asked_again`, only if this process was asked for `key` before:
-    else "first").
+    and kept ("miss"); with `when_asked_again`, looked for and kept only if this process was asked
+    for `key` before (else made: "first").
     """
     if settings.CONTENT_CACHE_SECONDS <= 0:
         return make(), "off"
     try:
-        found = read_many([*generations, key])
+        found = read_many([*generations, *([] if when_asked_again else [key])])
         tokens = tuple(generation(name, found) for name in generations)
+        first = when_asked_again and not asked_before(key, tokens)
+        if when_asked_again and not first:
+            found = read_many([key])
     except Exception:  # a cache server that is down costs speed, not pages
         logger.warning("Search cache unavailable", exc_info=True)
         return make(), "off"
+    if first:
+        return make(), "first"
     value = lookup(found, key, tokens)
     if value is not MISSING:
         return value, "hit"
     value = make()
-    if when_asked_again and not asked_before(key, tokens):
-        return value, "first"
     keep(key, tokens, value, seconds_to_keep(settings.CONTENT_CACHE_SECONDS))
     return value, "miss"

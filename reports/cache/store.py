@@ -275,7 +275,7 @@ def made_here(key, make, generations=(PAGES_GENERATION,)):
     return value
 
 
-_asked = set()  # (key, generation tokens) this process was asked for, for `asked_before`
+_asked = {}  # {key: the generation tokens} this process was last asked for it as of, for `asked_before`
 ASKED_REMEMBERED = 20_000  # about 3 MB
 
 
@@ -284,15 +284,21 @@ def asked_before(key, tokens):
     Whether this process was asked for `key` before, as of the same generations (`tokens`, as
     `keep` takes them), as a cache asked to keep something only on its second request does (nginx's
     proxy_cache_min_uses 2). It is remembered from now on, in this process's memory (no round
-    trip, no write); past ASKED_REMEMBERED keys, all are forgotten at once.
+    trip, no write); past ASKED_REMEMBERED keys, all are forgotten at once. What is kept only then
+    is looked for only then too: a one-off search costs no round trip (another process's copy is
+    read from this process's second request on).
     """
-    asked = (key, tokens)
-    if asked in _asked:
+    if _asked.get(key) == tokens:
         return True
     if len(_asked) >= ASKED_REMEMBERED:
         _asked.clear()
-    _asked.add(asked)
+    _asked[key] = tokens
     return False
+
+
+def asked_here(key):
+    """Whether this process was asked for `key` before, as of any generations: whether `expect` should fetch it."""
+    return key in _asked
 
 
 def claim(key, seconds):

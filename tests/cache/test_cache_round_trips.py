@@ -83,6 +83,30 @@ def gated():
     return ReportFactory(required_tier=tier("premium"), body=f"The text. {GATED}")
 
 
+def kept_search_keys_read(round_trips):
+    """The keys of kept search pages and kept search results that the calls on the cache named."""
+    return {key for _name, keys in round_trips.calls for key in keys if key.startswith(("page-cache:page:", "search-results:"))}
+
+
+def test_a_search_asked_once_in_a_process_looks_for_nothing_kept_until_it_is_asked_again(client, gated, round_trips):
+    """
+    Search pages and their results are kept only once a process is asked for them again (most
+    searches never come again), and looked for only then: a one-off search costs no round trip
+    for them. Both caches on, as the public gets them.
+    """
+    client.get("/search/", {"q": "report"})  # what the test's transaction left pending, indexed first
+    round_trips.reset()
+    first = client.get("/search/", {"q": "text"})
+    assert (first["X-Page-Cache"], first["X-Search-Cache"]) == ("miss", "first")
+    assert kept_search_keys_read(round_trips) == set()
+    round_trips.reset()
+    second = client.get("/search/", {"q": "text"})
+    assert (second["X-Page-Cache"], second["X-Search-Cache"]) == ("miss", "miss")
+    assert {key.split(":")[0] for key in kept_search_keys_read(round_trips)} == {"page-cache", "search-results"}
+    third = client.get("/search/", {"q": "text"})
+    assert third["X-Page-Cache"] == "hit" and third.content == second.content
+
+
 @pytest.mark.usefixtures("content_cache_only")
 class TestOneRoundTrip:
     def test_an_anonymous_visitors_report_page_costs_one_round_trip_and_no_query(
