@@ -46,11 +46,11 @@ from reports.cache.store import (
     MISSING,
     PAGES_GENERATION,
     SEARCH_GENERATION,
-    asked_before,
     expect,
     generation,
     keep,
     lookup,
+    read_entry,
     read_many,
     replace_left_over,
 )
@@ -188,20 +188,16 @@ class PageCacheMiddleware:
             return self.get_response(request)
         generations = GENERATIONS.get(page, (PAGES_GENERATION,))
         expect(NEXT_ACCESS_CHANGE)  # asked when a miss is kept: no round trip of its own then
-        when_asked_again = page in KEPT_WHEN_ASKED_AGAIN
         try:
-            found = read_many([*generations, NETWORKS_KEY, *([] if when_asked_again else [key])])
-            tokens = tuple(generation(name, found) for name in generations)
+            found, tokens, looked_for = read_entry(
+                key, generations, when_asked_again=page in KEPT_WHEN_ASKED_AGAIN, along=[NETWORKS_KEY]
+            )
             if on_institution_network(request, found):
                 return self.get_response(request)
-            # Looked for, as kept, only once this process is asked for it again.
-            first = when_asked_again and not asked_before(key, tokens)
-            if when_asked_again and not first:
-                found = read_many([key])
         except Exception:  # a cache server that is down costs speed, not pages
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
-        kept = MISSING if first else lookup(found, key, tokens)
+        kept = lookup(found, key, tokens)
         if kept is not MISSING:
             content, headers = kept
             response = HttpResponse(content, headers=headers)
@@ -210,7 +206,7 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if not first and may_store(request, response):
+        if looked_for and may_store(request, response):
             keep(key, tokens, (response.content, kept_headers(response)), seconds_to_keep())
         response[HEADER] = "miss"
         return response

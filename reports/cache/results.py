@@ -34,7 +34,6 @@ from reports.cache.store import (
     MISSING,
     PAGES_GENERATION,
     SEARCH_GENERATION,
-    asked_before,
     asked_here,
     expect,
     generation,
@@ -42,6 +41,7 @@ from reports.cache.store import (
     keep_many,
     lookup,
     made_here,
+    read_entry,
     read_many,
 )
 
@@ -204,15 +204,11 @@ def kept(key, generations, make, *, when_asked_again=False):
     if settings.CONTENT_CACHE_SECONDS <= 0:
         return make(), "off"
     try:
-        found = read_many([*generations, *([] if when_asked_again else [key])])
-        tokens = tuple(generation(name, found) for name in generations)
-        first = when_asked_again and not asked_before(key, tokens)
-        if when_asked_again and not first:
-            found = read_many([key])
+        found, tokens, looked_for = read_entry(key, generations, when_asked_again=when_asked_again)
     except Exception:  # a cache server that is down costs speed, not pages
         logger.warning("Search cache unavailable", exc_info=True)
         return make(), "off"
-    if first:
+    if not looked_for:
         return make(), "first"
     value = lookup(found, key, tokens)
     if value is not MISSING:

@@ -210,6 +210,21 @@ def lookup(found, key, tokens):
     return MISSING
 
 
+def read_entry(key, generations, *, when_asked_again=False, along=()):
+    """
+    (what the request read, the tokens of `generations`, whether `key` was looked for): the entry
+    under `key` read with its generations and the keys `along`; one kept only once this process is
+    asked for it again (`when_asked_again`: see `asked_before`) is looked for only then too, so a
+    first asking costs no round trip for it.
+    """
+    found = read_many([*generations, *along, *([] if when_asked_again else [key])])
+    tokens = tuple(generation(name, found) for name in generations)
+    looked_for = not when_asked_again or asked_before(key, tokens)
+    if when_asked_again and looked_for:
+        found = {**found, **read_many([key])}
+    return found, tokens, looked_for
+
+
 def keep(key, tokens, value, seconds):
     """Keep `value` under `key` as of the generations `tokens`, for `seconds` (nothing when 0 or less)."""
     keep_many({key: value}, tokens, seconds)
@@ -285,8 +300,8 @@ def asked_before(key, tokens):
     `keep` takes them), as a cache asked to keep something only on its second request does (nginx's
     proxy_cache_min_uses 2). It is remembered from now on, in this process's memory (no round
     trip, no write); past ASKED_REMEMBERED keys, all are forgotten at once. What is kept only then
-    is looked for only then too: a one-off search costs no round trip (another process's copy is
-    read from this process's second request on).
+    is looked for only then too (`read_entry`): a one-off search costs no round trip (another
+    process's copy is read from this process's second request on).
     """
     if _asked.get(key) == tokens:
         return True
